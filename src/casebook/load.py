@@ -1,0 +1,271 @@
+"""Load one YAML record file safely, keeping the line and column of every value.
+
+PyYAML's own constructors are not used: they keep the last of two duplicate keys, expand aliases and
+read YAML 1.1 values such as ``no`` or ``12:30`` as booleans and numbers. Here the parse tree is walked
+by hand so each of those becomes a diagnostic instead of silent data loss.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from .diagnostics import Diagnostic
+from .errors import Location
+
+try:  # libyaml is much faster; fall back to the pure-Python parser where it is missing
+    from yaml import CSafeLoader as _Loader
+except ImportError:  # pragma: no cover
+    from yaml import SafeLoader as _Loader  # type: ignore[assignment]
+
+MAX_BYTES = 1_000_000
+MAX_DEPTH = 40
+
+Pointer = tuple[str | int, ...]
+
+_T = "tag:yaml.org,2002:"
+_ALLOWED_SCALAR_TAGS = {_T + t for t in ("str", "int", "float", "bool", "null", "timestamp")}
+_LEADING_ZERO = re.compile(r"^[-+]?0[0-9_]+$")
+_EXP_NUMBER = re.compile(r"^[-+]?(?:[0-9][0-9_]*(?:\.[0-9]*)?|\.[0-9]+)[eE][-+]?[0-9]+$")
+_SAFE = yaml.constructor.SafeConstructor()
+
+
+@dataclass(frozen=True)
+class Trap:
+    """A plain scalar that YAML 1.1 reads differently from what the writer probably meant."""
+
+    raw: str
+    hint: str
+
+
+@dataclass
+class Document:
+    """A loaded file: its data, where each value sits, and what went wrong while reading it."""
+
+    path: Path
+    data: Any = None
+    positions: dict[Pointer, tuple[int, int]] = field(default_factory=dict)
+    key_positions: dict[Pointer, tuple[int, int]] = field(default_factory=dict)
+    traps: dict[Pointer, Trap] = field(default_factory=dict)
+    diagnostics: list[Diagnostic] = field(default_factory=list)
+
+    def location(self, pointer: Pointer = (), key: bool = False) -> Location:
+        """The closest known place of ``pointer`` (falls back to its parents)."""
+        table = self.key_positions if key else self.positions
+        p = tuple(pointer)
+        while p:
+            if p in table:
+                return Location(self.path, *table[p])
+            if p in self.positions:
+                return Location(self.path, *self.positions[p])
+            p = p[:-1]
+        return Location(self.path, *self.positions.get((), (1, 1)))
+
+    def error(self, pointer: Pointer, code: str, message: str, hint: str = "", key: bool = False,
+              severity: str = "error") -> None:
+        self.diagnostics.append(Diagnostic(self.location(pointer, key), code, message, hint, severity,
+                                           pointer_text(pointer)))
+
+
+def pointer_text(pointer: Pointer) -> str:
+    return "/" + "/".join(str(p) for p in pointer) if pointer else ""
+
+
+def load_file(path: Path, max_bytes: int = MAX_BYTES) -> Document:
+    """Read ``path``; never raises for bad content, returns diagnostics instead."""
+    doc = Document(path)
+    try:
+        if path.is_symlink():
+            doc.error((), "symlink", "record files must not be symbolic links",
+                      "replace the link with the file itself")
+            return doc
+        size = path.stat().st_size
+        if size > max_bytes:
+            doc.error((), "file-too-large", f"file is {size:,} bytes; the limit is {max_bytes:,}",
+                      "split the record or move long material out of it")
+            return doc
+        raw = path.read_bytes()
+    except OSError as exc:
+        doc.error((), "unreadable", f"cannot read file: {exc.strerror or exc}")
+        return doc
+    return load_bytes(raw, doc)
+
+
+def load_bytes(raw: bytes, doc: Document) -> Document:
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        before = raw[: exc.start]
+        line = before.count(b"\n") + 1
+        col = len(before) - (before.rfind(b"\n") + 1) + 1
+        doc.diagnostics.append(Diagnostic(
+            Location(doc.path, line, col), "encoding",
+            f"invalid UTF-8 (byte 0x{raw[exc.start]:02x})", "save the file as UTF-8"))
+        return doc
+    return load_text(text.removeprefix("\ufeff"), doc)
+
+
+def load_text(text: str, doc: Document) -> Document:
+    if "\x00" in text:
+        doc.error((), "encoding", "file contains a NUL character", "save the file as UTF-8 text")
+        return doc
+    depth = _flow_depth(text)
+    if depth > MAX_DEPTH:
+        doc.error((), "too-deep", f"nesting is {depth} levels deep; the limit is {MAX_DEPTH}",
+                  "records are never nested this deep; check the brackets")
+        return doc
+    try:
+        nodes = list(yaml.compose_all(text, Loader=_Loader))
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        loc = Location(doc.path, mark.line + 1, mark.column + 1) if mark else Location(doc.path, 1, 1)
+        msg = f"YAML syntax: {exc.problem or exc.context}"
+        doc.diagnostics.append(Diagnostic(loc, "yaml-syntax", msg,
+                                          "check indentation, colons and quotes around this place"))
+        return doc
+    except (yaml.YAMLError, RecursionError) as exc:
+        doc.error((), "yaml-syntax", f"YAML syntax: {exc}")
+        return doc
+    nodes = [n for n in nodes if n is not None]
+    if not nodes:
+        doc.error((), "empty-file", "the file holds no data", "fill in the record or delete the file")
+        return doc
+    if len(nodes) > 1:
+        loc = nodes[1].start_mark
+        doc.diagnostics.append(Diagnostic(Location(doc.path, loc.line + 1, loc.column + 1),
+                                          "multiple-documents", "a record file holds one YAML document",
+                                          "remove the extra `---` and what follows, or split the file"))
+    if "&" in text:
+        _check_anchors(text, doc)
+    doc.positions[()] = (nodes[0].start_mark.line + 1, nodes[0].start_mark.column + 1)
+    doc.data = _Walker(doc).walk(nodes[0], ())
+    return doc
+
+
+def _flow_depth(text: str) -> int:
+    """Upper bound of bracket nesting, counted before parsing so a hostile file cannot exhaust the stack."""
+    depth = best = 0
+    for ch in text:
+        if ch in "[{":
+            depth += 1
+            best = max(best, depth)
+        elif ch in "]}" and depth:
+            depth -= 1
+    return best
+
+
+def _check_anchors(text: str, doc: Document) -> None:
+    try:
+        for event in yaml.parse(text, Loader=_Loader):
+            anchor = getattr(event, "anchor", None)
+            if anchor and not isinstance(event, yaml.AliasEvent):
+                m = event.start_mark
+                doc.diagnostics.append(Diagnostic(
+                    Location(doc.path, m.line + 1, m.column + 1), "anchor",
+                    f"YAML anchor `&{anchor}` is not allowed",
+                    "write the value out in full; anchors and aliases hide what a record says"))
+    except yaml.YAMLError:
+        pass  # already reported by the composer
+
+
+class _Walker:
+    def __init__(self, doc: Document) -> None:
+        self.doc = doc
+        self.seen: set[int] = set()
+
+    def walk(self, node: yaml.Node, ptr: Pointer) -> Any:
+        doc = self.doc
+        if id(node) not in self.seen:
+            doc.positions[ptr] = (node.start_mark.line + 1, node.start_mark.column + 1)
+        if id(node) in self.seen:
+            # libyaml hands back the anchored node itself; point at the key that used the alias.
+            if ptr in doc.key_positions:
+                doc.positions[ptr] = doc.key_positions[ptr]
+            doc.error(ptr, "alias", "YAML alias (`*name`) is not allowed",
+                      "write the value out in full instead of referring to an anchor")
+            return None
+        self.seen.add(id(node))
+        if len(ptr) > MAX_DEPTH:
+            doc.error(ptr, "too-deep", f"nesting deeper than {MAX_DEPTH} levels")
+            return None
+        if isinstance(node, yaml.MappingNode):
+            return self._mapping(node, ptr)
+        if isinstance(node, yaml.SequenceNode):
+            if node.tag != _T + "seq":
+                doc.error(ptr, "yaml-tag", f"YAML tag `{node.tag}` is not allowed", "remove the tag")
+            return [self.walk(child, (*ptr, i)) for i, child in enumerate(node.value)]
+        return self._scalar(node, ptr)
+
+    def _mapping(self, node: yaml.MappingNode, ptr: Pointer) -> dict:
+        doc = self.doc
+        if node.tag != _T + "map":
+            doc.error(ptr, "yaml-tag", f"YAML tag `{node.tag}` is not allowed", "remove the tag")
+        out: dict[str, Any] = {}
+        for knode, vnode in node.value:
+            kpos = (knode.start_mark.line + 1, knode.start_mark.column + 1)
+            if not isinstance(knode, yaml.ScalarNode):
+                doc.diagnostics.append(Diagnostic(Location(doc.path, *kpos), "yaml-key",
+                                                  "a key must be a plain name", "use a simple text key"))
+                continue
+            key = _nfc(knode.value)
+            if key == "<<":
+                doc.diagnostics.append(Diagnostic(Location(doc.path, *kpos), "alias",
+                                                  "YAML merge key `<<` is not allowed",
+                                                  "write the fields out in full"))
+                continue
+            child = (*ptr, key)
+            if key in out:
+                first = doc.key_positions[child]
+                doc.diagnostics.append(Diagnostic(
+                    Location(doc.path, *kpos), "duplicate-key",
+                    f"duplicate key `{key}` (first at line {first[0]})",
+                    "merge the two entries; YAML would silently keep only the last one",
+                    field=pointer_text(child)))
+                continue
+            doc.key_positions[child] = kpos
+            out[key] = self.walk(vnode, child)
+        return out
+
+    def _scalar(self, node: yaml.ScalarNode, ptr: Pointer) -> Any:
+        doc, tag, value = self.doc, node.tag, node.value
+        if tag not in _ALLOWED_SCALAR_TAGS:
+            doc.error(ptr, "yaml-tag", f"YAML tag `{tag}` is not allowed",
+                      "remove the tag; records hold only text, numbers, true/false and lists")
+            return None
+        if tag == _T + "str" or tag == _T + "timestamp":
+            # Dates stay text (the schema checks their form); quoted scalars are always text.
+            if not node.style and tag == _T + "str" and _EXP_NUMBER.match(value):
+                doc.traps[ptr] = Trap(value, f"`{value}` is read as text here but as a number by YAML 1.2 "
+                                      "tools; write the number in full (e.g. 1000) or quote the text")
+            return _nfc(value)
+        if tag == _T + "null":
+            return None
+        if tag == _T + "bool":
+            if value.lower() in ("true", "false"):
+                return value.lower() == "true"
+            doc.traps[ptr] = Trap(value, f"YAML 1.1 reads `{value}` as true/false; quote it (\"{value}\") "
+                                  "if you mean the word, or write true/false")
+            return _SAFE.construct_yaml_bool(node)
+        if tag == _T + "int":
+            if ":" in value:
+                doc.traps[ptr] = Trap(value, f"YAML 1.1 reads `{value}` as a base-60 number "
+                                      f"({_SAFE.construct_yaml_int(node)}); quote it (\"{value}\")")
+            elif _LEADING_ZERO.match(value):
+                doc.traps[ptr] = Trap(value, f"`{value}` has a leading zero and YAML 1.1 reads it as octal "
+                                      f"({_SAFE.construct_yaml_int(node)}); quote it or drop the zero")
+            return _SAFE.construct_yaml_int(node)
+        result = _SAFE.construct_yaml_float(node)
+        if result != result or result in (float("inf"), float("-inf")):
+            doc.traps[ptr] = Trap(value, f"`{value}` is not a finite number; quote it if you mean text")
+        elif ":" in value:
+            doc.traps[ptr] = Trap(value, f"YAML 1.1 reads `{value}` as a base-60 number; quote it")
+        return result
+
+
+def _nfc(text: str) -> str:
+    return text if unicodedata.is_normalized("NFC", text) else unicodedata.normalize("NFC", text)
