@@ -41,6 +41,7 @@ class Trap:
 
     raw: str
     hint: str
+    kind: str  # "bool" (yes/no/on/off), "number" (base 60, octal, inf) or "text" (1e3 kept as text)
 
 
 @dataclass
@@ -241,7 +242,7 @@ class _Walker:
             # Dates stay text (the schema checks their form); quoted scalars are always text.
             if not node.style and tag == _T + "str" and _EXP_NUMBER.match(value):
                 doc.traps[ptr] = Trap(value, f"`{value}` is read as text here but as a number by YAML 1.2 "
-                                      "tools; write the number in full (e.g. 1000) or quote the text")
+                                      "tools; write the number in full (e.g. 1000) or quote the text", "text")
             return _nfc(value)
         if tag == _T + "null":
             return None
@@ -249,21 +250,21 @@ class _Walker:
             if value.lower() in ("true", "false"):
                 return value.lower() == "true"
             doc.traps[ptr] = Trap(value, f"YAML 1.1 reads `{value}` as true/false; quote it (\"{value}\") "
-                                  "if you mean the word, or write true/false")
+                                  "if you mean the word, or write true/false", "bool")
             return _SAFE.construct_yaml_bool(node)
         if tag == _T + "int":
             if ":" in value:
                 doc.traps[ptr] = Trap(value, f"YAML 1.1 reads `{value}` as a base-60 number "
-                                      f"({_SAFE.construct_yaml_int(node)}); quote it (\"{value}\")")
+                                      f"({_SAFE.construct_yaml_int(node)}); quote it (\"{value}\")", "number")
             elif _LEADING_ZERO.match(value):
                 doc.traps[ptr] = Trap(value, f"`{value}` has a leading zero and YAML 1.1 reads it as octal "
-                                      f"({_SAFE.construct_yaml_int(node)}); quote it or drop the zero")
+                                      f"({_SAFE.construct_yaml_int(node)}); quote it or drop the zero", "number")
             return _SAFE.construct_yaml_int(node)
         result = _SAFE.construct_yaml_float(node)
         if result != result or result in (float("inf"), float("-inf")):
-            doc.traps[ptr] = Trap(value, f"`{value}` is not a finite number; quote it if you mean text")
+            doc.traps[ptr] = Trap(value, f"`{value}` is not a finite number; quote it if you mean text", "number")
         elif ":" in value:
-            doc.traps[ptr] = Trap(value, f"YAML 1.1 reads `{value}` as a base-60 number; quote it")
+            doc.traps[ptr] = Trap(value, f"YAML 1.1 reads `{value}` as a base-60 number; quote it", "number")
         return result
 
 

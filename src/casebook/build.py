@@ -1,0 +1,371 @@
+"""Turn schema-valid documents into the typed :class:`~casebook.model.Corpus`, resolving references.
+
+Every reference that does not resolve becomes a ``dangling-ref`` diagnostic at the place it was written;
+reverse lists (risk → assessments, provision → risks …) are filled in here, once.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any, TypeVar
+
+from .load import Document, Pointer
+from .model import (
+    AppliedMitigation,
+    Assessment,
+    Band,
+    CaseStudy,
+    Chapter,
+    Clause,
+    Contributor,
+    Corpus,
+    EditionEntry,
+    Evaluation,
+    GlossaryTerm,
+    Image,
+    Improvement,
+    Institution,
+    Instrument,
+    Level,
+    Mappings,
+    Metric,
+    Mitigation,
+    Origin,
+    Policy,
+    Provision,
+    Publication,
+    ReadinessEntry,
+    Risk,
+    Scale,
+    Score,
+    Scoring,
+    Step,
+    System,
+    Text,
+)
+
+T = TypeVar("T")
+
+
+def text(value: dict | None) -> Text | None:
+    return Text(value["ja"], value.get("en")) if value else None
+
+
+def texts(values: list | None) -> list[Text]:
+    return [Text(v["ja"], v.get("en")) for v in values or []]
+
+
+class Builder:
+    """Collects records from documents, then links them. ``documents`` are schema-valid."""
+
+    def __init__(self, root: Path) -> None:
+        self.root = root
+        self.items: dict[str, list[tuple[Document, Pointer, dict]]] = {}
+        self.singletons: dict[str, tuple[Document, dict]] = {}
+        self.cases: list[tuple[Document, dict]] = []
+
+    # -- collecting -----------------------------------------------------------------------------
+    def add_catalog(self, doc: Document, kind: str) -> None:
+        body = doc.data[kind]
+        if isinstance(body, list):
+            self.items.setdefault(kind, []).extend((doc, (kind, i), item) for i, item in enumerate(body))
+        elif kind in self.singletons:
+            first = self.singletons[kind][0]
+            doc.error((kind,), "duplicate-catalog", f"a second `{kind}` catalogue (the first is {first.path})",
+                      "keep one file for this catalogue", key=True)
+        else:
+            self.singletons[kind] = (doc, body)
+
+    def add_case(self, doc: Document) -> None:
+        self.cases.append((doc, doc.data))
+
+    # -- linking --------------------------------------------------------------------------------
+    def _index(self, kind: str) -> dict[str, tuple[Document, Pointer, dict]]:
+        table: dict[str, tuple[Document, Pointer, dict]] = {}
+        for doc, ptr, item in self.items.get(kind, []):
+            rid = item["id"]
+            if rid in table:
+                other = table[rid][0].location(table[rid][1])
+                doc.error((*ptr, "id"), "duplicate-id", f"id `{rid}` is already used at {other}",
+                          "ids are unique and never reused; choose a new id")
+                continue
+            table[rid] = (doc, ptr, item)
+        return table
+
+    @staticmethod
+    def _origin(doc: Document, ptr: Pointer) -> Origin:
+        loc = doc.location(ptr)
+        return Origin(doc.path, loc.line, loc.column)
+
+    @staticmethod
+    def _resolve(table: dict[str, T], ids: list[str], doc: Document, ptr: Pointer, what: str) -> list[T]:
+        out = []
+        for i, rid in enumerate(ids):
+            if rid in table:
+                out.append(table[rid])
+            else:
+                _dangling(doc, (*ptr, i), rid, what, table)
+        return out
+
+    def build(self) -> Corpus | None:
+        missing = [k for k in ("publication", "scoring", "scales", "vocabularies")
+                   if k not in self.singletons and k not in self.items]
+        if missing:
+            return None  # reported by the caller, which knows the catalogue folder
+        vocab = {name: {k: Text(v["ja"], v.get("en")) for k, v in values.items()}
+                 for name, values in self.singletons["vocabularies"][1].items()}
+        scoring = self._scoring()
+        scales = self._scales()
+
+        instruments: dict[str, Instrument] = {}
+        for rid, (doc, ptr, d) in self._index("instruments").items():
+            instruments[rid] = Instrument(
+                id=rid, name=text(d["name"]), kind=d["kind"], verified=d["verified"],
+                origin=self._origin(doc, ptr), short_name=text(d.get("short_name")),
+                law_number=d.get("law_number"), egov_id=d.get("egov_id"), publisher=text(d.get("publisher")),
+                issued=d.get("issued"), url=d.get("url"), summary=text(d.get("summary")),
+                verification_note=text(d.get("verification_note")), status=d.get("status", "active"),
+                replaced_by=d.get("replaced_by"))
+        provisions: dict[str, Provision] = {}
+        for rid, (doc, ptr, d) in self._index("provisions").items():
+            inst = instruments.get(d["instrument"])
+            if inst is None:
+                _dangling(doc, (*ptr, "instrument"), d["instrument"], "instrument", instruments)
+                continue
+            prov = Provision(
+                id=rid, instrument=inst, article=d["article"], title=text(d["title"]),
+                relevance=text(d["relevance"]), verified=d["verified"], origin=self._origin(doc, ptr),
+                url=d.get("url"), summary=text(d.get("summary")),
+                verification_note=text(d.get("verification_note")), status=d.get("status", "active"),
+                replaced_by=d.get("replaced_by"))
+            provisions[rid] = prov
+            inst.provisions.append(prov)
+        risks: dict[str, Risk] = {}
+        for rid, (doc, ptr, d) in self._index("risks").items():
+            risk = Risk(
+                id=rid, name=text(d["name"]), category=d["category"], description=text(d["description"]),
+                provisions=self._resolve(provisions, d["provisions"], doc, (*ptr, "provisions"), "provision"),
+                mappings=Mappings(**d["mappings"]), origin=self._origin(doc, ptr),
+                programme_named=d.get("programme_named", False), examples=texts(d.get("examples")),
+                status=d.get("status", "active"), replaced_by=d.get("replaced_by"))
+            risks[rid] = risk
+            for prov in risk.provisions:
+                prov.risks.append(risk)
+        mitigations: dict[str, Mitigation] = {}
+        for rid, (doc, ptr, d) in self._index("mitigations").items():
+            mit = Mitigation(
+                id=rid, name=text(d["name"]), kind=d["kind"], type=d["type"],
+                risks=self._resolve(risks, d["mitigates"], doc, (*ptr, "mitigates"), "risk"),
+                description=text(d["description"]), checklist=texts(d["checklist"]),
+                evidence=texts(d["evidence"]), origin=self._origin(doc, ptr),
+                provisions=self._resolve(provisions, d.get("provisions", []), doc, (*ptr, "provisions"),
+                                         "provision"),
+                mappings=Mappings(**d.get("mappings", {})), status=d.get("status", "active"),
+                replaced_by=d.get("replaced_by"))
+            mitigations[rid] = mit
+            for risk in mit.risks:
+                risk.mitigations.append(mit)
+            for prov in mit.provisions:
+                prov.mitigations.append(mit)
+        metrics: dict[str, Metric] = {}
+        for rid, (doc, ptr, d) in self._index("metrics").items():
+            met = Metric(
+                id=rid, name=text(d["name"]), definition=text(d["definition"]), unit=d["unit"],
+                better=d["better"], origin=self._origin(doc, ptr), method=text(d.get("method")),
+                sources=texts(d.get("sources")),
+                risks=self._resolve(risks, d.get("risks", []), doc, (*ptr, "risks"), "risk"),
+                status=d.get("status", "active"), replaced_by=d.get("replaced_by"))
+            metrics[rid] = met
+            for risk in met.risks:
+                risk.metrics.append(met)
+        glossary = [
+            GlossaryTerm(id=d["id"], term=text(d["term"]), definition=text(d["definition"]),
+                         reading=d.get("reading"), see_also=tuple(d.get("see_also", [])))
+            for _doc, _ptr, d in self._index("glossary").values()
+        ]
+        corpus = Corpus(
+            root=self.root, publication=self._publication(), vocabularies=vocab, scoring=scoring,
+            scales=scales, instruments=instruments, provisions=provisions, risks=risks,
+            mitigations=mitigations, metrics=metrics, glossary=glossary, policy=None, cases={})
+        corpus.policy = self._policy(corpus)
+        self._cases(corpus)
+        return corpus
+
+    # -- singletons -----------------------------------------------------------------------------
+    def _scoring(self) -> Scoring:
+        d = self.singletons["scoring"][1]
+
+        def steps(key: str) -> list[Step]:
+            return [Step(s["level"], text(s["label"]), text(s.get("description"))) for s in d[key]]
+
+        bands = [Band(b["id"], text(b["label"]), b["min"], b["max"], b["colour"], text(b.get("action")))
+                 for b in d["bands"]]
+        return Scoring(steps("likelihood"), steps("impact"), sorted(bands, key=lambda b: b.min),
+                       text(d.get("method")))
+
+    def _scales(self) -> dict[str, Scale]:
+        out = {}
+        for _doc, _ptr, s in self.items.get("scales", []):
+            levels = sorted((Level(lv["level"], text(lv["label"]), lv["wording"], text(lv.get("description")))
+                             for lv in s["levels"]), key=lambda lv: lv.level)
+            out[s["id"]] = Scale(s["id"], text(s["name"]), text(s["description"]), s["official_wording"],
+                                 levels, text(s.get("source")))
+        return out
+
+    def _publication(self) -> Publication:
+        d = self.singletons["publication"][1]
+        lic = d["licence"]
+        return Publication(
+            title=text(d["title"]), publisher=text(d["publisher"]), edition=d["edition"], date=d["date"],
+            licence_name=text(lic["name"]), licence_url=lic.get("url"), licence_note=text(lic.get("note")),
+            editions=[EditionEntry(e["edition"], e["date"], text(e["summary"]), e.get("ref"))
+                      for e in d["editions"]],
+            subtitle=text(d.get("subtitle")), report_title=text(d.get("report_title")),
+            status_note=text(d.get("status_note")), keywords=list(d.get("keywords", [])),
+            contact=text(d.get("contact")))
+
+    def _policy(self, corpus: Corpus) -> Policy | None:
+        if "policy" not in self.singletons:
+            return None
+        doc, d = self.singletons["policy"]
+        chapters = []
+        seen: set[str] = set()
+        for ci, ch in enumerate(d["chapters"]):
+            chapter = Chapter(ch["id"], text(ch["title"]), text(ch.get("intro")))
+            for li, cl in enumerate(ch["clauses"]):
+                ptr = ("policy", "chapters", ci, "clauses", li)
+                if cl["id"] in seen or ch["id"] in seen:
+                    doc.error((*ptr, "id"), "duplicate-id", f"clause id `{cl['id']}` is used twice",
+                              "clause ids are unique; renumber the new clause")
+                seen.add(cl["id"])
+                if not cl["id"].startswith(ch["id"] + "-"):
+                    doc.error((*ptr, "id"), "clause-chapter", f"clause `{cl['id']}` is not numbered under "
+                              f"chapter `{ch['id']}`", f"number it `{ch['id']}-<n>`")
+                clause = Clause(cl["id"], text(cl["title"]), text(cl["text"]), chapter)
+                for i, rid in enumerate(cl.get("cites", [])):
+                    target = corpus.risks.get(rid) or corpus.mitigations.get(rid) or corpus.provisions.get(rid)
+                    if target is None:
+                        _dangling(doc, (*ptr, "cites", i), rid, "risk, mitigation or provision",
+                                  {**corpus.risks, **corpus.mitigations, **corpus.provisions})
+                        continue
+                    clause.cites.append(target)
+                    target.clauses.append(clause)
+                chapter.clauses.append(clause)
+            seen.add(ch["id"])
+            chapters.append(chapter)
+        return Policy(text(d["title"]), chapters, text(d.get("preamble")))
+
+    # -- case studies ---------------------------------------------------------------------------
+    def _cases(self, corpus: Corpus) -> None:
+        seen: dict[str, Document] = {}
+        for doc, d in self.cases:
+            cid = d["id"]
+            if cid in seen:
+                doc.error(("id",), "duplicate-id", f"case-study id `{cid}` is already used by {seen[cid].path}",
+                          "each case study has its own id and folder")
+                continue
+            seen[cid] = doc
+            case = self._case(corpus, doc, d)
+            corpus.cases[cid] = case
+
+    def _case(self, corpus: Corpus, doc: Document, d: dict) -> CaseStudy:
+        inst, sysd = d["institution"], d["system"]
+        hitl = sysd["human_in_the_loop"]
+        folder = doc.path.parent
+        case = CaseStudy(
+            id=d["id"], title=text(d["title"]), provenance=d["provenance"], status=d["status"],
+            summary=text(d["summary"]),
+            institution=Institution(inst["type"], inst["region"], text(inst.get("name")), inst.get("size")),
+            use_level=d["use_level"], channels=list(d["channels"]), service=text(d["service"]),
+            system=System(tuple(sysd["patterns"]), sysd["model_hosting"], tuple(texts(sysd["data_sources"])),
+                          hitl["mode"], text(hitl["description"]), text(sysd["description"]),
+                          tuple(texts(sysd.get("models")))),
+            readiness={}, period_start=d["period"]["start"], period_end=d["period"].get("end"),
+            updated=d["updated"], origin=self._origin(doc, ()), folder=folder,
+            lessons=texts(d.get("lessons")),
+            contributors=[Contributor(c["name"], c["role"]) for c in d.get("contributors", [])],
+            replaced_by=d.get("replaced_by"))
+        for key in ("trl", "brl", "grl"):
+            entry = d["readiness"][key]
+            scale = corpus.scales.get(key)
+            if scale is None:
+                doc.error(("readiness", key), "dangling-ref", f"no `{key}` scale in the readiness catalogue",
+                          "add the scale to content/catalog/readiness.yaml")
+                continue
+            case.readiness[key] = ReadinessEntry(scale, entry["level"], text(entry["basis"]))
+        for img in d.get("images", []):
+            case.images.append(Image(folder / img["path"], img["path"], text(img["alt"]),
+                                     text(img.get("caption"))))
+        for i, imp in enumerate(d.get("improvements", [])):
+            ptr = ("improvements", i, "risks")
+            case.improvements.append(Improvement(
+                text(imp["title"]), text(imp["description"]),
+                tuple(self._resolve(corpus.risks, imp.get("risks", []), doc, ptr, "risk")), imp.get("date")))
+        for i, a in enumerate(d["assessments"]):
+            self._assessment(corpus, case, doc, ("assessments", i), a)
+        return case
+
+    def _assessment(self, corpus: Corpus, case: CaseStudy, doc: Document, ptr: Pointer, a: dict) -> None:
+        risk = corpus.risks.get(a["risk"])
+        if risk is None:
+            _dangling(doc, (*ptr, "risk"), a["risk"], "risk", corpus.risks)
+            return
+        if case.assessment_for(risk):
+            doc.error((*ptr, "risk"), "duplicate-assessment", f"risk `{risk.id}` is assessed twice",
+                      "merge the two assessments into one")
+            return
+        band = corpus.scoring.band
+
+        def score(s: dict) -> Score:
+            return Score(s["likelihood"], s["impact"], band(s["likelihood"] * s["impact"]))
+
+        assessment = Assessment(
+            case=case, risk=risk, inherent=score(a["inherent"]), residual=score(a["residual"]),
+            findings=text(a["findings"]), origin=self._origin(doc, ptr),
+            provisions=self._resolve(corpus.provisions, a["provisions"], doc, (*ptr, "provisions"),
+                                     "provision"),
+            context=text(a.get("context")), residual_rationale=text(a.get("residual_rationale")))
+        for i, m in enumerate(a["mitigations"]):
+            mit = corpus.mitigations.get(m["id"])
+            if mit is None:
+                _dangling(doc, (*ptr, "mitigations", i, "id"), m["id"], "mitigation", corpus.mitigations)
+                continue
+            applied = AppliedMitigation(mit, m["status"], assessment, text(m.get("note")))
+            assessment.mitigations.append(applied)
+            mit.applications.append(applied)
+        for i, e in enumerate(a.get("evaluations", [])):
+            metric = corpus.metrics.get(e["metric"])
+            if metric is None:
+                _dangling(doc, (*ptr, "evaluations", i, "metric"), e["metric"], "metric", corpus.metrics)
+                continue
+            assessment.evaluations.append(Evaluation(metric, text(e["method"]), e["n"], e["before"],
+                                                     e["after"], e["illustrative"], e.get("n_before")))
+        case.assessments.append(assessment)
+        risk.assessments.append(assessment)
+        for prov in assessment.provisions:
+            prov.assessments.append(assessment)
+
+
+def _dangling(doc: Document, ptr: Pointer, rid: str, what: str, table: dict[str, Any]) -> None:
+    import difflib
+
+    guess = difflib.get_close_matches(rid, list(table), n=1, cutoff=0.6)
+    hint = f"did you mean `{guess[0]}`?" if guess else f"define the {what} in content/catalog/ or fix the id"
+    doc.error(ptr, "dangling-ref", f"no {what} with id `{rid}`", hint)
+
+
+def each_string(value: Any, ptr: Pointer = ()) -> list[tuple[Pointer, str]]:
+    """Every string in a loaded document with its pointer (used by the PII scan and lint checks)."""
+    out: list[tuple[Pointer, str]] = []
+    stack: list[tuple[Pointer, Any]] = [(ptr, value)]
+    while stack:
+        p, v = stack.pop()
+        if isinstance(v, str):
+            out.append((p, v))
+        elif isinstance(v, dict):
+            stack.extend(((*p, k), x) for k, x in v.items())
+        elif isinstance(v, list):
+            stack.extend(((*p, i), x) for i, x in enumerate(v))
+    return out
+
+

@@ -1,0 +1,265 @@
+"""Corpus checks that a JSON Schema cannot express: they need several records, the file system or a date."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+from .build import each_string
+from .load import Document, Pointer
+from .model import Corpus
+from .scaffold import PLACEHOLDER
+from .schemas import schema_for
+
+# vocabulary name → (schema stem, path of the property holding the enum inside the schema)
+VOCABULARY_SOURCES: dict[str, tuple[str, tuple[str, ...]]] = {
+    "risk_category": ("risks", ("$defs", "risk", "properties", "category")),
+    "mitigation_kind": ("mitigations", ("$defs", "mitigation", "properties", "kind")),
+    "mitigation_type": ("mitigations", ("$defs", "mitigation", "properties", "type")),
+    "instrument_kind": ("instruments", ("$defs", "instrument", "properties", "kind")),
+    "metric_unit": ("metrics", ("$defs", "metric", "properties", "unit")),
+    "metric_better": ("metrics", ("$defs", "metric", "properties", "better")),
+    "readiness_wording": ("readiness", ("$defs", "level", "properties", "wording")),
+    "record_status": ("common", ("$defs", "status")),
+    "provenance": ("casestudy", ("properties", "provenance")),
+    "case_status": ("casestudy", ("properties", "status")),
+    "institution_type": ("casestudy", ("properties", "institution", "properties", "type")),
+    "region": ("casestudy", ("properties", "institution", "properties", "region")),
+    "institution_size": ("casestudy", ("properties", "institution", "properties", "size")),
+    "channel": ("casestudy", ("properties", "channels", "items")),
+    "pattern": ("casestudy", ("properties", "system", "properties", "patterns", "items")),
+    "model_hosting": ("casestudy", ("properties", "system", "properties", "model_hosting")),
+    "hitl_mode": ("casestudy", ("properties", "system", "properties", "human_in_the_loop", "properties",
+                                "mode")),
+    "mitigation_status": ("casestudy", ("$defs", "assessment", "properties", "mitigations", "items",
+                                        "properties", "status")),
+    "contributor_role": ("casestudy", ("properties", "contributors", "items", "properties", "role")),
+}
+
+_NAME_FIELDS = ("name", "title", "term", "label")
+
+
+def enum_values(vocabulary: str) -> list[str]:
+    stem, path = VOCABULARY_SOURCES[vocabulary]
+    node = schema_for(stem)
+    for key in path:
+        node = node[key]
+    return list(node["enum"])
+
+
+def check_documents(docs: list[Document]) -> None:
+    """Checks on single documents: dates, images, English names, institution consent."""
+    for doc in docs:
+        if not isinstance(doc.data, dict):
+            continue
+        for ptr, value in each_string(doc.data):
+            if PLACEHOLDER in value:
+                doc.error(ptr, "placeholder", "this field still holds the template's 【要記入】 marker",
+                          "replace the marked text with the real content")
+            if ptr and ptr[-1] == "ja" and len(ptr) >= 2 and ptr[-2] in _NAME_FIELDS:
+                parent = _get(doc.data, ptr[:-1])
+                if isinstance(parent, dict) and "en" not in parent:
+                    doc.error(ptr[:-1], "missing-en", "no English text for this name",
+                              "add `en:` so the English edition can use it", severity="warning")
+
+
+def check_case_refs(doc: Document, corpus: Corpus) -> None:
+    """Reference checks on a case study that failed its schema (tolerates any shape)."""
+    from .build import _dangling
+
+    assessments = doc.data.get("assessments")
+    for i, a in enumerate(assessments if isinstance(assessments, list) else []):
+        if not isinstance(a, dict):
+            continue
+        if isinstance(a.get("risk"), str) and a["risk"] not in corpus.risks:
+            _dangling(doc, ("assessments", i, "risk"), a["risk"], "risk", corpus.risks)
+        for j, pid in enumerate(a.get("provisions") if isinstance(a.get("provisions"), list) else []):
+            if isinstance(pid, str) and pid not in corpus.provisions:
+                _dangling(doc, ("assessments", i, "provisions", j), pid, "provision", corpus.provisions)
+        for j, m in enumerate(a.get("mitigations") if isinstance(a.get("mitigations"), list) else []):
+            mid = m.get("id") if isinstance(m, dict) else None
+            if isinstance(mid, str) and mid not in corpus.mitigations:
+                _dangling(doc, ("assessments", i, "mitigations", j, "id"), mid, "mitigation",
+                          corpus.mitigations)
+        for j, e in enumerate(a.get("evaluations") if isinstance(a.get("evaluations"), list) else []):
+            met = e.get("metric") if isinstance(e, dict) else None
+            if isinstance(met, str) and met not in corpus.metrics:
+                _dangling(doc, ("assessments", i, "evaluations", j, "metric"), met, "metric", corpus.metrics)
+
+
+def check_case(doc: Document, today: dt.date) -> None:
+    d = doc.data
+    folder = doc.path.parent
+    if d.get("id") and d["id"] != folder.name:
+        doc.error(("id",), "id-folder-mismatch", f"id `{d['id']}` differs from its folder `{folder.name}`",
+                  f"rename the folder to `{d['id']}` or set `id: {folder.name}`")
+    for ptr in _date_pointers(d):
+        value = _get(d, ptr)
+        try:
+            day = dt.date.fromisoformat(value)
+        except (TypeError, ValueError):
+            continue  # the schema reports malformed dates
+        if day > today:
+            doc.error(ptr, "future-date", f"date {value} is in the future (today is {today})",
+                      "record what has happened; planned work goes in the text")
+    period = d.get("period") if isinstance(d.get("period"), dict) else {}
+    if isinstance(period.get("start"), str) and isinstance(period.get("end"), str) \
+            and period["end"] < period["start"]:
+        doc.error(("period", "end"), "date-order", f"period ends ({period['end']}) before it starts "
+                  f"({period['start']})", "swap the dates or correct the end")
+    images = d.get("images")
+    for i, img in enumerate(images if isinstance(images, list) else []):
+        rel = img.get("path") if isinstance(img, dict) else None
+        if not isinstance(rel, str):
+            continue
+        target = (folder / rel)
+        try:
+            inside = target.resolve().is_relative_to(folder.resolve()) and not Path(rel).is_absolute()
+        except (OSError, RuntimeError):
+            inside = False
+        if not inside or ".." in Path(rel).parts:
+            doc.error(("images", i, "path"), "image-path", f"image path `{rel}` leaves the case folder",
+                      "put the image inside the case folder and give a relative path")
+        elif target.is_symlink():
+            doc.error(("images", i, "path"), "image-path", f"image `{rel}` is a symbolic link",
+                      "copy the image into the case folder")
+        elif not target.is_file():
+            doc.error(("images", i, "path"), "image-missing", f"image `{rel}` does not exist",
+                      "add the file or correct the path")
+    inst = d.get("institution") if isinstance(d.get("institution"), dict) else {}
+    consent = inst.get("consent") if isinstance(inst.get("consent"), dict) else {}
+    if inst.get("name") and not consent.get("recorded"):
+        doc.error(("institution", "name"), "name-without-consent",
+                  "the institution is named but no recorded consent is given",
+                  "remove `name:` or add `consent: {recorded: true, date: …, reference: …}`")
+    if d.get("provenance") == "sample":
+        for i, j, e in _evaluations(d):
+            if e.get("illustrative") is not True:
+                doc.error(("assessments", i, "evaluations", j, "illustrative"), "sample-not-illustrative",
+                          "a sample case study's figures must be marked illustrative",
+                          "set `illustrative: true`; sample figures are never measured results")
+
+
+def _evaluations(d: dict):
+    assessments = d.get("assessments")
+    for i, a in enumerate(assessments if isinstance(assessments, list) else []):
+        evals = a.get("evaluations") if isinstance(a, dict) else None
+        for j, e in enumerate(evals if isinstance(evals, list) else []):
+            if isinstance(e, dict):
+                yield i, j, e
+
+
+def check_corpus(corpus: Corpus, docs_by_path: dict[Path, Document]) -> None:
+    """Checks across records, run on the linked model."""
+    doc_of = docs_by_path.__getitem__
+    sc = corpus.scoring
+    covered: dict[int, str] = {}
+    sdoc = _singleton_doc(docs_by_path, "scoring")
+    for band in sc.bands:
+        if band.min > band.max and sdoc:
+            sdoc.error(("scoring", "bands"), "band-order", f"band `{band.id}` has min > max", "swap them")
+        for v in range(band.min, band.max + 1):
+            if v in covered and sdoc:
+                sdoc.error(("scoring", "bands"), "band-overlap", f"score {v} is in bands `{covered[v]}` and "
+                           f"`{band.id}`", "make the bands meet without overlapping")
+            covered[v] = band.id
+    possible = {lk * im for lk in range(1, 6) for im in range(1, 6)}
+    gaps = sorted(possible - set(covered))
+    if gaps and sdoc:
+        sdoc.error(("scoring", "bands"), "band-gap", f"scores {gaps} fall in no band",
+                   "extend a band so every score 1–25 has one")
+    for name, steps in (("likelihood", sc.likelihood), ("impact", sc.impact)):
+        if sorted(s.level for s in steps) != [1, 2, 3, 4, 5] and sdoc:
+            sdoc.error(("scoring", name), "levels", f"{name} must define levels 1–5 once each", "")
+    rdoc = _singleton_doc(docs_by_path, "scales")
+    for key in ("trl", "brl", "grl"):
+        scale = corpus.scales.get(key)
+        if scale is None and rdoc:
+            rdoc.error(("scales",), "missing-scale", f"the readiness catalogue has no `{key}` scale",
+                       "add it with levels 1–9")
+        elif scale and [lv.level for lv in scale.levels] != list(range(1, 10)) and rdoc:
+            rdoc.error(("scales",), "levels", f"scale `{key}` must define levels 1–9 once each", "")
+    vdoc = _singleton_doc(docs_by_path, "vocabularies")
+    for vocab in VOCABULARY_SOURCES:
+        missing = [v for v in enum_values(vocab) if v not in corpus.vocabularies.get(vocab, {})]
+        if missing and vdoc:
+            vdoc.error(("vocabularies",), "vocabulary", f"vocabulary `{vocab}` has no label for "
+                       f"{', '.join(missing)}", f"add `{vocab}: {{{missing[0]}: {{ja: …}}}}`")
+
+    tables = {"risk": corpus.risks, "mitigation": corpus.mitigations, "provision": corpus.provisions,
+              "instrument": corpus.instruments, "metric": corpus.metrics}
+    for what, table in tables.items():
+        for rec in table.values():
+            if rec.replaced_by and rec.replaced_by not in table:
+                doc = doc_of(rec.origin.path)
+                doc.diagnostics.append(_at(doc, rec.origin, "dangling-ref",
+                                           f"{what} `{rec.id}` is replaced by unknown `{rec.replaced_by}`"))
+    for risk in corpus.risks.values():
+        if risk.status != "retired" and not risk.mitigations:
+            doc = doc_of(risk.origin.path)
+            doc.diagnostics.append(_at(doc, risk.origin, "no-mitigation", f"risk `{risk.id}` has no mitigation",
+                                       "add a mitigation whose `mitigates` lists it", "warning"))
+    for case in corpus.cases.values():
+        doc = doc_of(case.origin.path)
+        for i, a in enumerate(case.assessments):
+            ptr = _assessment_ptr(doc, a.risk.id, i)
+            for j, applied in enumerate(a.mitigations):
+                if a.risk not in applied.mitigation.risks:
+                    doc.error((*ptr, "mitigations", j, "id"), "mitigation-mismatch",
+                              f"mitigation `{applied.mitigation.id}` is applied to `{a.risk.id}`, which it "
+                              "does not mitigate",
+                              f"remove it here, or add `{a.risk.id}` to its `mitigates` in the catalogue")
+                if applied.mitigation.status == "retired":
+                    doc.error((*ptr, "mitigations", j, "id"), "retired-ref",
+                              f"mitigation `{applied.mitigation.id}` is retired",
+                              f"use `{applied.mitigation.replaced_by}` instead", severity="warning")
+            if a.residual.value > a.inherent.value and a.residual_rationale is None:
+                doc.error((*ptr, "residual"), "residual-above-inherent",
+                          f"residual score {a.residual.value} is above inherent {a.inherent.value}",
+                          "explain why in `residual_rationale`, or correct the scores")
+            for j, e in enumerate(a.evaluations):
+                if e.metric.is_proportion:
+                    for key in ("before", "after"):
+                        value = getattr(e, key)
+                        if not 0 <= value <= 1:
+                            doc.error((*ptr, "evaluations", j, key), "proportion",
+                                      f"{key} = {value} but `{e.metric.id}` is a proportion",
+                                      "write proportions between 0 and 1 (12% → 0.12)")
+            if e_over := [e for e in a.evaluations if e.n_before is None and e.n < 30]:
+                doc.error((*ptr, "evaluations"), "small-sample",
+                          f"sample size {e_over[0].n} is too small for a reliable rate",
+                          "evaluate on at least 30 items", severity="warning")
+
+
+def _assessment_ptr(doc: Document, risk_id: str, fallback: int) -> Pointer:
+    for i, a in enumerate(doc.data.get("assessments", [])):
+        if isinstance(a, dict) and a.get("risk") == risk_id:
+            return ("assessments", i)
+    return ("assessments", fallback)
+
+
+def _singleton_doc(docs: dict[Path, Document], key: str) -> Document | None:
+    return next((d for d in docs.values() if isinstance(d.data, dict) and key in d.data), None)
+
+
+def _at(doc: Document, origin, code: str, message: str, hint: str = "", severity: str = "error"):
+    from .diagnostics import Diagnostic
+
+    return Diagnostic(origin.location, code, message, hint, severity)
+
+
+def _date_pointers(d: dict) -> list[Pointer]:
+    out: list[Pointer] = [("updated",), ("period", "start"), ("period", "end"),
+                          ("institution", "consent", "date")]
+    imps = d.get("improvements")
+    out += [("improvements", i, "date") for i in range(len(imps) if isinstance(imps, list) else 0)]
+    return [p for p in out if isinstance(_get(d, p), str)]
+
+
+def _get(data, ptr: Pointer):
+    for key in ptr:
+        try:
+            data = data[key]
+        except (KeyError, IndexError, TypeError):
+            return None
+    return data

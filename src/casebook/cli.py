@@ -1,0 +1,148 @@
+"""The ``casebook`` command. Exit codes: 0 ok, 1 invalid input or failed build, 2 usage error."""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+from .diagnostics import format_report
+from .errors import CasebookError, UsageError
+
+EXIT_OK, EXIT_INVALID, EXIT_USAGE = 0, 1, 2
+
+
+def find_root(start: Path | None = None) -> Path:
+    """The nearest folder at or above ``start`` that holds ``content/catalog`` or ``mkdocs.yml``."""
+    here = (start or Path.cwd()).resolve()
+    for folder in (here, *here.parents):
+        if (folder / "content" / "catalog").is_dir() or (folder / "mkdocs.yml").is_file():
+            return folder
+    return here
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message: str) -> None:  # argparse exits 2 already; keep the message short
+        self.print_usage(sys.stderr)
+        self.exit(EXIT_USAGE, f"{self.prog}: error: {message}\n")
+
+
+def _parser() -> argparse.ArgumentParser:
+    p = _Parser(prog="casebook", description="地域金融機関の生成AI 利用方針・評価報告書を YAML レコードから作る。"
+                " Builds the Casebook site and report from YAML records.")
+    p.add_argument("--root", type=Path, help="project folder (default: found from the current folder)")
+    sub = p.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
+
+    v = sub.add_parser("validate", help="check every record and report all problems (file:line:col)")
+    v.add_argument("--format", choices=["text", "json", "github"], default="text",
+                   help="text (default), json, or github workflow annotations")
+    v.add_argument("--strict", action="store_true", help="warnings fail too")
+    v.add_argument("--today", type=dt.date.fromisoformat, help="date used for the future-date check")
+    v.add_argument("paths", nargs="*", type=Path, help="limit case studies to these folders or files")
+
+    n = sub.add_parser("new", help="create casestudies/<slug>/case.yaml from the annotated template")
+    n.add_argument("slug", help="case id: lower-case ASCII letters, digits and hyphens")
+
+    b = sub.add_parser("build", help="build the site and the PDF report into site/ (atomically)")
+    b.add_argument("--strict", action="store_true", help="warnings fail the build")
+    b.add_argument("--site-dir", type=Path, default=None, help="output folder (default: site/)")
+    b.add_argument("--no-pdf", action="store_true", help="skip the PDF report")
+
+    s = sub.add_parser("serve", help="preview the site with live reload on record changes")
+    s.add_argument("--dev-addr", default="127.0.0.1:8000", help="address:port to serve on")
+
+    r = sub.add_parser("pdf", help="render the PDF evaluation report")
+    r.add_argument("-o", "--output", type=Path, default=None, help="output file (default: site/report.pdf)")
+    r.add_argument("--pdf-variant", default="pdf/ua-1", help="pdf/ua-1 (default), pdf/a-3b or none")
+
+    pv = sub.add_parser("preview", help="build one case study's page and PDF chapter quickly")
+    pv.add_argument("case", type=Path, help="casestudies/<id>")
+    pv.add_argument("-o", "--output", type=Path, default=None, help="output folder (default: build/preview)")
+
+    d = sub.add_parser("diff", help="list records added, removed and changed since another edition (git ref)")
+    d.add_argument("ref", help="git ref of the earlier edition (tag, branch or commit)")
+    d.add_argument("--format", choices=["text", "json", "markdown"], default="text", help="output format")
+
+    sub.add_parser("schemas", help="print where the JSON Schemas are (for editors)")
+    return p
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = _parser()
+    args = parser.parse_args(argv)
+    if not args.command:
+        parser.print_help()
+        return EXIT_USAGE
+    root = (args.root or find_root()).resolve()
+    try:
+        return COMMANDS[args.command](root, args)
+    except UsageError as exc:
+        print(f"casebook: {exc}", file=sys.stderr)
+        return EXIT_USAGE
+    except CasebookError as exc:
+        diags = getattr(exc, "diagnostics", None)
+        if diags:
+            print(format_report(diags, "text", root), file=sys.stderr)
+        print(f"casebook: {exc}", file=sys.stderr)
+        return EXIT_INVALID
+
+
+def cmd_validate(root: Path, args: argparse.Namespace) -> int:
+    from .validate import validate
+
+    only = [p if p.is_absolute() else Path.cwd() / p for p in args.paths] or None
+    result = validate(root, today=args.today, only_cases=only)
+    report = result.report
+    if report.diagnostics:
+        print(format_report(report.diagnostics, args.format, root))
+    if args.format == "text":
+        n_err, n_warn = len(report.errors), len(report.warnings)
+        status = "ok" if not report.failed(args.strict) else "FAILED"
+        files = len(result.documents)
+        print(f"casebook validate: {status} — {files} files, {n_err} error(s), {n_warn} warning(s)",
+              file=sys.stderr)
+    return EXIT_INVALID if report.failed(args.strict) else EXIT_OK
+
+
+def cmd_new(root: Path, args: argparse.Namespace) -> int:
+    from .scaffold import new_case
+
+    path = new_case(root, args.slug)
+    print(f"created {path.relative_to(root)} — fill in every 【要記入】 field, then run: casebook validate")
+    return EXIT_OK
+
+
+def cmd_schemas(root: Path, args: argparse.Namespace) -> int:
+    from importlib import resources
+
+    folder = resources.files("casebook.schemas")
+    for entry in sorted(folder.iterdir(), key=lambda e: e.name):
+        if entry.name.endswith(".schema.json"):
+            print(entry)
+    return EXIT_OK
+
+
+def _lazy(module: str, func: str):
+    def run(root: Path, args: argparse.Namespace) -> int:
+        import importlib
+
+        return getattr(importlib.import_module(f"casebook.{module}"), func)(root, args)
+
+    return run
+
+
+COMMANDS = {
+    "validate": cmd_validate,
+    "new": cmd_new,
+    "schemas": cmd_schemas,
+    "build": _lazy("commands", "build"),
+    "serve": _lazy("commands", "serve"),
+    "pdf": _lazy("commands", "pdf"),
+    "preview": _lazy("commands", "preview"),
+    "diff": _lazy("commands", "diff"),
+}
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())

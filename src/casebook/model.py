@@ -1,0 +1,483 @@
+"""The typed corpus that everything after validation works on.
+
+Cross-references are declared once in the records (a risk lists its provisions, a mitigation the risks
+it mitigates, an assessment its risk); the reverse lists are filled in by :mod:`casebook.build`.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from .errors import Location
+
+
+@dataclass(frozen=True)
+class Text:
+    """Japanese text with optional English; prose fields take a small Markdown subset."""
+
+    ja: str
+    en: str | None = None
+
+    def __str__(self) -> str:
+        return self.ja
+
+
+@dataclass(frozen=True)
+class Origin:
+    """Where a record came from: its file and the place of the record inside it."""
+
+    path: Path
+    line: int = 1
+    column: int = 1
+
+    @property
+    def location(self) -> Location:
+        return Location(self.path, self.line, self.column)
+
+
+@dataclass
+class Mappings:
+    owasp_llm_2025: list[str] = field(default_factory=list)
+    nist_ai_600_1: list[str] = field(default_factory=list)
+    finos_aigf: list[str] = field(default_factory=list)
+    aisi_perspectives: list[int] = field(default_factory=list)
+    mas_mindforge: list[str] = field(default_factory=list)
+
+
+@dataclass(eq=False)
+class Instrument:
+    id: str
+    name: Text
+    kind: str
+    verified: bool
+    origin: Origin
+    short_name: Text | None = None
+    law_number: str | None = None
+    egov_id: str | None = None
+    publisher: Text | None = None
+    issued: str | None = None
+    url: str | None = None
+    summary: Text | None = None
+    verification_note: Text | None = None
+    status: str = "active"
+    replaced_by: str | None = None
+    provisions: list[Provision] = field(default_factory=list)
+
+    @property
+    def label(self) -> str:
+        return (self.short_name or self.name).ja
+
+
+@dataclass(eq=False)
+class Provision:
+    id: str
+    instrument: Instrument
+    article: str
+    title: Text
+    relevance: Text
+    verified: bool
+    origin: Origin
+    url: str | None = None
+    summary: Text | None = None
+    verification_note: Text | None = None
+    status: str = "active"
+    replaced_by: str | None = None
+    risks: list[Risk] = field(default_factory=list)
+    mitigations: list[Mitigation] = field(default_factory=list)
+    assessments: list[Assessment] = field(default_factory=list)
+    clauses: list[Clause] = field(default_factory=list)
+
+    @property
+    def citation(self) -> str:
+        """e.g. 個人情報保護法 第23条."""
+        return f"{self.instrument.label} {self.article}"
+
+    @property
+    def cases(self) -> list[CaseStudy]:
+        return _unique(a.case for a in self.assessments)
+
+
+@dataclass(eq=False)
+class Risk:
+    id: str
+    name: Text
+    category: str
+    description: Text
+    provisions: list[Provision]
+    mappings: Mappings
+    origin: Origin
+    programme_named: bool = False
+    examples: list[Text] = field(default_factory=list)
+    status: str = "active"
+    replaced_by: str | None = None
+    mitigations: list[Mitigation] = field(default_factory=list)
+    assessments: list[Assessment] = field(default_factory=list)
+    metrics: list[Metric] = field(default_factory=list)
+    clauses: list[Clause] = field(default_factory=list)
+
+    @property
+    def cases(self) -> list[CaseStudy]:
+        return _unique(a.case for a in self.assessments)
+
+
+@dataclass(eq=False)
+class Mitigation:
+    id: str
+    name: Text
+    kind: str
+    type: str
+    risks: list[Risk]
+    description: Text
+    checklist: list[Text]
+    evidence: list[Text]
+    origin: Origin
+    provisions: list[Provision] = field(default_factory=list)
+    mappings: Mappings = field(default_factory=Mappings)
+    status: str = "active"
+    replaced_by: str | None = None
+    applications: list[AppliedMitigation] = field(default_factory=list)
+    clauses: list[Clause] = field(default_factory=list)
+
+    @property
+    def cases(self) -> list[CaseStudy]:
+        return _unique(a.assessment.case for a in self.applications)
+
+
+@dataclass(eq=False)
+class Metric:
+    id: str
+    name: Text
+    definition: Text
+    unit: str
+    better: str
+    origin: Origin
+    method: Text | None = None
+    sources: list[Text] = field(default_factory=list)
+    risks: list[Risk] = field(default_factory=list)
+    status: str = "active"
+    replaced_by: str | None = None
+
+    @property
+    def is_proportion(self) -> bool:
+        return self.unit == "proportion"
+
+
+@dataclass(frozen=True)
+class Band:
+    id: str
+    label: Text
+    min: int
+    max: int
+    colour: str
+    action: Text | None = None
+
+
+@dataclass(frozen=True)
+class Step:
+    level: int
+    label: Text
+    description: Text | None = None
+
+
+@dataclass
+class Scoring:
+    likelihood: list[Step]
+    impact: list[Step]
+    bands: list[Band]
+    method: Text | None = None
+
+    def band(self, value: int) -> Band:
+        for band in self.bands:
+            if band.min <= value <= band.max:
+                return band
+        raise ValueError(f"score {value} is in no band")  # validation guarantees full coverage
+
+
+@dataclass(frozen=True)
+class Score:
+    likelihood: int
+    impact: int
+    band: Band
+
+    @property
+    def value(self) -> int:
+        return self.likelihood * self.impact
+
+
+@dataclass(frozen=True)
+class Level:
+    level: int
+    label: Text
+    wording: str
+    description: Text | None = None
+
+
+@dataclass
+class Scale:
+    id: str
+    name: Text
+    description: Text
+    official_wording: bool
+    levels: list[Level]
+    source: Text | None = None
+
+    def level(self, n: int) -> Level:
+        return self.levels[n - 1]
+
+
+@dataclass(frozen=True)
+class Interval:
+    low: float
+    high: float
+
+
+def wilson(rate: float, n: int, z: float = 1.959963984540054) -> Interval:
+    """95% Wilson score interval of a proportion ``rate`` observed on ``n`` trials."""
+    if n <= 0:
+        return Interval(0.0, 1.0)
+    p = min(max(rate, 0.0), 1.0)
+    denom = 1 + z * z / n
+    centre = (p + z * z / (2 * n)) / denom
+    half = z * math.sqrt(p * (1 - p) / n + z * z / (4 * n * n)) / denom
+    return Interval(max(0.0, centre - half), min(1.0, centre + half))
+
+
+@dataclass(eq=False)
+class Evaluation:
+    metric: Metric
+    method: Text
+    n: int
+    before: float
+    after: float
+    illustrative: bool
+    n_before: int | None = None
+
+    @property
+    def before_interval(self) -> Interval | None:
+        return wilson(self.before, self.n_before or self.n) if self.metric.is_proportion else None
+
+    @property
+    def after_interval(self) -> Interval | None:
+        return wilson(self.after, self.n) if self.metric.is_proportion else None
+
+    @property
+    def improved(self) -> bool:
+        return self.after < self.before if self.metric.better == "lower" else self.after > self.before
+
+
+@dataclass(eq=False)
+class AppliedMitigation:
+    mitigation: Mitigation
+    status: str
+    assessment: Assessment
+    note: Text | None = None
+
+
+@dataclass(eq=False)
+class Assessment:
+    case: CaseStudy
+    risk: Risk
+    inherent: Score
+    residual: Score
+    findings: Text
+    origin: Origin
+    provisions: list[Provision] = field(default_factory=list)
+    mitigations: list[AppliedMitigation] = field(default_factory=list)
+    evaluations: list[Evaluation] = field(default_factory=list)
+    context: Text | None = None
+    residual_rationale: Text | None = None
+
+
+@dataclass(frozen=True)
+class ReadinessEntry:
+    scale: Scale
+    level: int
+    basis: Text
+
+    @property
+    def label(self) -> Text:
+        return self.scale.level(self.level).label
+
+
+@dataclass(frozen=True)
+class Improvement:
+    title: Text
+    description: Text
+    risks: tuple[Risk, ...] = ()
+    date: str | None = None
+
+
+@dataclass(frozen=True)
+class Image:
+    path: Path  # absolute, inside the case folder
+    relative: str
+    alt: Text
+    caption: Text | None = None
+
+
+@dataclass(frozen=True)
+class Contributor:
+    name: str
+    role: str
+
+
+@dataclass(frozen=True)
+class System:
+    patterns: tuple[str, ...]
+    model_hosting: str
+    data_sources: tuple[Text, ...]
+    hitl_mode: str
+    hitl_description: Text
+    description: Text
+    models: tuple[Text, ...] = ()
+
+
+@dataclass(frozen=True)
+class Institution:
+    type: str
+    region: str
+    name: Text | None = None
+    size: str | None = None
+
+
+@dataclass(eq=False)
+class CaseStudy:
+    id: str
+    title: Text
+    provenance: str
+    status: str
+    summary: Text
+    institution: Institution
+    use_level: int
+    channels: list[str]
+    service: Text
+    system: System
+    readiness: dict[str, ReadinessEntry]
+    period_start: str
+    updated: str
+    origin: Origin
+    folder: Path
+    period_end: str | None = None
+    assessments: list[Assessment] = field(default_factory=list)
+    improvements: list[Improvement] = field(default_factory=list)
+    lessons: list[Text] = field(default_factory=list)
+    contributors: list[Contributor] = field(default_factory=list)
+    images: list[Image] = field(default_factory=list)
+    replaced_by: str | None = None
+
+    @property
+    def is_sample(self) -> bool:
+        return self.provenance == "sample"
+
+    @property
+    def highest_residual(self) -> Assessment | None:
+        return max(self.assessments, key=lambda a: (a.residual.value, a.inherent.value), default=None)
+
+    def assessment_for(self, risk: Risk) -> Assessment | None:
+        return next((a for a in self.assessments if a.risk is risk), None)
+
+
+@dataclass(eq=False)
+class Clause:
+    id: str
+    title: Text
+    text: Text
+    chapter: Chapter
+    cites: list[Risk | Mitigation | Provision] = field(default_factory=list)
+
+
+@dataclass(eq=False)
+class Chapter:
+    id: str
+    title: Text
+    intro: Text | None = None
+    clauses: list[Clause] = field(default_factory=list)
+
+
+@dataclass
+class Policy:
+    title: Text
+    chapters: list[Chapter]
+    preamble: Text | None = None
+
+    @property
+    def clauses(self) -> list[Clause]:
+        return [c for ch in self.chapters for c in ch.clauses]
+
+
+@dataclass(frozen=True)
+class GlossaryTerm:
+    id: str
+    term: Text
+    definition: Text
+    reading: str | None = None
+    see_also: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class EditionEntry:
+    edition: str
+    date: str
+    summary: Text
+    ref: str | None = None
+
+
+@dataclass
+class Publication:
+    title: Text
+    publisher: Text
+    edition: str
+    date: str
+    licence_name: Text
+    editions: list[EditionEntry]
+    subtitle: Text | None = None
+    report_title: Text | None = None
+    status_note: Text | None = None
+    licence_url: str | None = None
+    licence_note: Text | None = None
+    keywords: list[str] = field(default_factory=list)
+    contact: Text | None = None
+
+
+@dataclass
+class Corpus:
+    """The whole validated edition. Lists keep file order; dicts index by id."""
+
+    root: Path
+    publication: Publication
+    vocabularies: dict[str, dict[str, Text]]
+    scoring: Scoring
+    scales: dict[str, Scale]
+    instruments: dict[str, Instrument]
+    provisions: dict[str, Provision]
+    risks: dict[str, Risk]
+    mitigations: dict[str, Mitigation]
+    metrics: dict[str, Metric]
+    glossary: list[GlossaryTerm]
+    policy: Policy | None
+    cases: dict[str, CaseStudy]
+
+    def label(self, vocabulary: str, value: str) -> str:
+        """Japanese display label of an enum value (falls back to the value itself)."""
+        entry = self.vocabularies.get(vocabulary, {}).get(value)
+        return entry.ja if entry else value
+
+    @property
+    def has_samples(self) -> bool:
+        return any(c.is_sample for c in self.cases.values())
+
+    def record(self, record_id: str) -> Risk | Mitigation | Provision | Instrument | CaseStudy | Metric | None:
+        for table in (self.risks, self.mitigations, self.provisions, self.instruments, self.cases,
+                      self.metrics):
+            if record_id in table:
+                return table[record_id]
+        return None
+
+
+def _unique(items) -> list:
+    seen: dict[int, object] = {}
+    for item in items:
+        seen.setdefault(id(item), item)
+    return list(seen.values())

@@ -1,0 +1,190 @@
+"""Validate a Casebook project: load → schema → link → corpus checks → PII scan, all problems at once."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+import unicodedata
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from . import pii, schema
+from .build import Builder, each_string
+from .checks import check_case, check_case_refs, check_corpus, check_documents
+from .diagnostics import Diagnostic, Report
+from .errors import Location
+from .load import Document, load_file
+from .model import Corpus
+from .schemas import CATALOG_KINDS
+
+CATALOG_DIR = Path("content/catalog")
+CASES_DIR = Path("casestudies")
+CASE_FILE = "case.yaml"
+_FOLDER_NAME = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
+
+
+@dataclass
+class Result:
+    """What validation produced: the report and, when there were no errors, the corpus."""
+
+    report: Report
+    corpus: Corpus | None
+    documents: list[Document] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return not self.report.errors
+
+
+def discover(root: Path) -> tuple[list[Path], list[Path], list[Diagnostic]]:
+    """Catalogue files and case files under ``root``; odd entries become diagnostics, never skipped."""
+    diags: list[Diagnostic] = []
+    catalog_dir = root / CATALOG_DIR
+    catalog = sorted(catalog_dir.rglob("*.yaml")) if catalog_dir.is_dir() else []
+    for stray in sorted(catalog_dir.rglob("*.yml")) if catalog_dir.is_dir() else []:
+        diags.append(Diagnostic(Location(stray), "file-name", "catalogue files end in `.yaml`",
+                                f"rename to {stray.with_suffix('.yaml').name}"))
+    cases: list[Path] = []
+    cases_dir = root / CASES_DIR
+    if cases_dir.is_dir():
+        for entry in sorted(cases_dir.iterdir()):
+            if entry.name.startswith(".") or entry.name.lower() in ("readme.md",):
+                continue
+            if entry.is_symlink():
+                diags.append(Diagnostic(Location(entry), "symlink", "case folders must not be symbolic links",
+                                        "replace the link with a real folder"))
+                continue
+            if not entry.is_dir():
+                diags.append(Diagnostic(Location(entry), "stray-file",
+                                        "only case-study folders belong in casestudies/",
+                                        f"move it into casestudies/<id>/{CASE_FILE}"))
+                continue
+            if not _FOLDER_NAME.match(entry.name):
+                odd = "".join(sorted({c for c in entry.name if ord(c) > 127 or not c.isalnum()} - {"-"}))
+                diags.append(Diagnostic(Location(entry), "folder-name",
+                                        f"folder name `{entry.name}` is not a valid case id"
+                                        + (f" (unexpected characters: {odd!r})" if odd else ""),
+                                        "use lower-case ASCII letters, digits and hyphens"))
+                continue
+            case_file = entry / CASE_FILE
+            if not case_file.is_file():
+                diags.append(Diagnostic(Location(entry), "missing-case-file", f"folder has no {CASE_FILE}",
+                                        f"add {CASE_FILE} (casebook new {entry.name}) or remove the folder"))
+                continue
+            for link in (p for p in entry.rglob("*") if p.is_symlink()):
+                diags.append(Diagnostic(Location(link), "symlink",
+                                        "case folders must not contain symbolic links",
+                                        "copy the file into the folder instead of linking it"))
+            cases.append(case_file)
+    return catalog, cases, diags
+
+
+def validate(root: Path, today: dt.date | None = None, only_cases: list[Path] | None = None) -> Result:
+    """Validate the project at ``root``; ``only_cases`` limits the case studies (for previews)."""
+    today = today or dt.date.today()
+    catalog_files, case_files, diags = discover(root)
+    if only_cases is not None:
+        wanted = {p.resolve() for p in only_cases}
+        case_files = [p for p in case_files if p.resolve() in wanted or p.parent.resolve() in wanted]
+    builder = Builder(root)
+    documents: list[Document] = []
+    usable: list[tuple[Document, str | None]] = []
+    for path in catalog_files:
+        doc = load_file(path)
+        documents.append(doc)
+        if doc.data is None:
+            continue
+        kind = _catalog_kind(doc)
+        if kind:
+            schema.check(doc, CATALOG_KINDS[kind])
+            usable.append((doc, kind))
+    for path in case_files:
+        doc = load_file(path)
+        documents.append(doc)
+        if doc.data is None:
+            continue
+        schema.check(doc, "casestudy")
+        usable.append((doc, None))
+    check_documents(documents)
+    broken_cases: list[Document] = []
+    for doc, kind in usable:
+        if kind is None:
+            check_case(doc, today)
+        if _has_errors(doc):
+            # A record that failed its schema is not built on, but its references are still checked
+            # below so that one run reports every problem.
+            if kind is None:
+                broken_cases.append(doc)
+            continue
+        if kind is None:
+            builder.add_case(doc)
+        else:
+            builder.add_catalog(doc, kind)
+    for doc in documents:
+        _scan_pii(doc)
+    corpus = builder.build()
+    if corpus is None:
+        missing = [k for k in ("publication", "scoring", "scales", "vocabularies")
+                   if k not in builder.singletons and k not in builder.items]
+        for kind in missing:
+            diags.append(Diagnostic(Location(root / CATALOG_DIR), "missing-catalog",
+                                    f"no `{kind}:` catalogue in {CATALOG_DIR}",
+                                    f"add a file whose top-level key is `{kind}:`"))
+    else:
+        check_corpus(corpus, {d.path: d for d in documents})
+        for doc in broken_cases:
+            check_case_refs(doc, corpus)
+    for doc in documents:
+        diags.extend(doc.diagnostics)
+    report = Report(sorted(diags, key=Diagnostic.sort_key))
+    return Result(report, corpus if not report.errors else None, documents)
+
+
+def _catalog_kind(doc: Document) -> str | None:
+    data = doc.data
+    keys = list(data) if isinstance(data, dict) else []
+    kinds = [k for k in keys if k in CATALOG_KINDS]
+    if len(keys) == 1 and kinds:
+        return kinds[0]
+    hint = "a catalogue file has exactly one top-level key: " + ", ".join(CATALOG_KINDS)
+    if not keys:
+        doc.error((), "catalog-kind", "the file is not a mapping with one top-level key", hint)
+    else:
+        import difflib
+
+        for key in keys:
+            if key not in CATALOG_KINDS:
+                guess = difflib.get_close_matches(key, list(CATALOG_KINDS), n=1)
+                doc.error((key,), "catalog-kind", f"unknown catalogue `{key}`",
+                          f"did you mean `{guess[0]}`?" if guess else hint, key=True)
+        if len(kinds) > 1:
+            doc.error((kinds[1],), "catalog-kind", "one catalogue per file", hint, key=True)
+    return None
+
+
+def _has_errors(doc: Document) -> bool:
+    return any(d.severity == "error" for d in doc.diagnostics)
+
+
+def _scan_pii(doc: Document) -> None:
+    if not isinstance(doc.data, dict):
+        return
+    allowed = doc.data.get("pii_allow") or []
+    allow_texts = {unicodedata.normalize("NFKC", a.get("text", "")): i for i, a in enumerate(allowed)
+                   if isinstance(a, dict)}
+    used: set[int] = set()
+    for ptr, value in each_string(doc.data):
+        if ptr and ptr[0] == "pii_allow":
+            continue
+        for finding in pii.scan(value):
+            hit = next((i for t, i in allow_texts.items() if finding.text in t or t in finding.text), None)
+            if hit is not None:
+                used.add(hit)
+                continue
+            doc.error(ptr, finding.code, finding.message,
+                      "remove or anonymise it; if it is not personal data, add a `pii_allow` entry "
+                      "quoting the text with the reason")
+    for t, i in allow_texts.items():
+        if i not in used:
+            doc.error(("pii_allow", i), "unused-allowance", f"pii_allow entry `{t}` matches nothing",
+                      "remove the stale allowance", severity="warning")
