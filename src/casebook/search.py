@@ -1,12 +1,11 @@
-"""Post-processing of Material for MkDocs' search index (no MkDocs imports).
+"""Post-build enhancement of Material's search index (owned by the search engineer).
 
-``enhance_index`` is called by the MkDocs plugin on ``site/search/search_index.json``
-in ``on_post_build``. Placeholder: returns the index unchanged.
+This placeholder returns the index unchanged; the plugin calls it on ``site/search/search_index.json``.
 """
 
 from __future__ import annotations
 
 
 def enhance_index(index: dict) -> dict:
-    """Return the search index, enhanced for Japanese queries (identity for now)."""
+    """Return the search index to write back (identity until the search work lands)."""
     return index
