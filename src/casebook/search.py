@@ -1,11 +1,12 @@
-"""Post-build enhancement of Material's search index (owned by the search engineer).
+"""Post-processing of Material for MkDocs' search index (no MkDocs imports).
 
-This placeholder returns the index unchanged; the plugin calls it on ``site/search/search_index.json``.
+``enhance_index`` is called by the MkDocs plugin on ``site/search/search_index.json``
+in ``on_post_build``. Placeholder: returns the index unchanged.
 """
 
 from __future__ import annotations
 
 
 def enhance_index(index: dict) -> dict:
-    """Return the search index to write back (identity until the search work lands)."""
+    """Return the search index, enhanced for Japanese queries (identity for now)."""
     return index
