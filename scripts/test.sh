@@ -1,0 +1,13 @@
+#!/usr/bin/env bash
+# Run every check: lint, validation of the shipped content, the test suite (incl. browser and PDF tests),
+# and the HTML/Lighthouse checks when their script is present.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+CASEBOOK_NEED_JAVA=1 bash scripts/bootstrap.sh
+export NO_MKDOCS_2_WARNING=1
+.venv/bin/ruff check src tests scripts
+.venv/bin/casebook validate --strict
+.venv/bin/python -m pytest -q "$@"
+if [ -f scripts/check_html.sh ] && [ "${CASEBOOK_SKIP_HTML_CHECKS:-0}" != 1 ]; then
+  bash scripts/check_html.sh
+fi

@@ -1,0 +1,104 @@
+"""The commands that produce output: build, serve, pdf, preview, diff.
+
+``build`` is atomic: site and PDF are written into a temporary folder next to the output and swapped in
+only when both succeeded, so a failed build leaves the previous ``site/`` untouched.
+"""
+
+from __future__ import annotations
+
+import argparse
+import hashlib
+import shutil
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+
+from .diagnostics import format_report
+from .errors import CasebookError, RenderError, ValidationError
+from .model import Corpus
+from .validate import validate
+
+SUMS_FILE = "SHA256SUMS"
+
+
+def load_corpus(root: Path, strict: bool = False) -> Corpus:
+    """Validate ``root`` and return the corpus; print warnings; raise ValidationError on failure."""
+    result = validate(root)
+    if result.report.warnings and not result.report.errors:
+        print(format_report(result.report.warnings, "text", root), file=sys.stderr)
+    if result.report.failed(strict) or result.corpus is None:
+        raise ValidationError(result.report.diagnostics)
+    return result.corpus
+
+
+def build(root: Path, args: argparse.Namespace) -> int:
+    from .mkdocs_build import build_site
+    from .report import render_report
+
+    corpus = load_corpus(root, args.strict)
+    site_dir = (args.site_dir or root / "site").resolve()
+    site_dir.parent.mkdir(parents=True, exist_ok=True)
+    staging = Path(tempfile.mkdtemp(prefix=f".{site_dir.name}-", dir=site_dir.parent))
+    try:
+        build_site(root, staging, args.strict)
+        if not args.no_pdf:
+            info = render_report(corpus, staging / "report.pdf")
+            print(f"report.pdf: {info.pages} pages", file=sys.stderr)
+        write_checksums(staging)
+        _swap(staging, site_dir)
+    except BaseException:
+        shutil.rmtree(staging, ignore_errors=True)
+        raise
+    print(f"built {site_dir}", file=sys.stderr)
+    return 0
+
+
+def write_checksums(site: Path) -> Path:
+    """SHA-256 of the PDF and every data download, in ``sha256sum -c`` format."""
+    files = [p for p in [site / "report.pdf", *sorted((site / "data").rglob("*"))] if p.is_file()]
+    lines = [f"{hashlib.sha256(p.read_bytes()).hexdigest()}  {p.relative_to(site).as_posix()}" for p in files]
+    out = site / SUMS_FILE
+    out.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return out
+
+
+def _swap(staging: Path, target: Path) -> None:
+    old = None
+    if target.exists():
+        old = target.with_name(f".{target.name}-old")
+        shutil.rmtree(old, ignore_errors=True)
+        target.rename(old)
+    staging.rename(target)
+    if old is not None:
+        shutil.rmtree(old, ignore_errors=True)
+
+
+def serve(root: Path, args: argparse.Namespace) -> int:
+    load_corpus(root)  # fail fast with the validator's messages
+    cmd = [sys.executable, "-m", "mkdocs", "serve", "--livereload", "-f", str(root / "mkdocs.yml"),
+           "-a", args.dev_addr]
+    return subprocess.call(cmd, cwd=root)
+
+
+def pdf(root: Path, args: argparse.Namespace) -> int:
+    from .report import render_report
+
+    corpus = load_corpus(root)
+    output = (args.output or root / "site" / "report.pdf").resolve()
+    output.parent.mkdir(parents=True, exist_ok=True)
+    variant = None if args.pdf_variant in ("none", "") else args.pdf_variant
+    info = render_report(corpus, output, variant=variant)
+    print(f"wrote {output} ({info.pages} pages)", file=sys.stderr)
+    return 0
+
+
+def preview(root: Path, args: argparse.Namespace) -> int:
+    raise CasebookError("`casebook preview` is not available yet")
+
+
+def diff(root: Path, args: argparse.Namespace) -> int:
+    raise CasebookError("`casebook diff` is not available yet")
+
+
+__all__ = ["RenderError", "build", "diff", "load_corpus", "pdf", "preview", "serve", "write_checksums"]

@@ -1,0 +1,105 @@
+"""Record prose → safe Markdown (for the site) or safe HTML (for the report).
+
+Prose fields take a small Markdown subset: paragraphs, lists, emphasis, links to http(s) and record ids.
+Everything else a hostile record might try is neutralised *before* Markdown sees it: raw HTML becomes
+text, link and image targets other than http(s) become text, attribute lists and snippet markers are
+escaped, and record ids written in the text become links through a caller-supplied ``href``.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+from collections.abc import Callable, Iterable
+from functools import lru_cache
+
+import markdown as _markdown
+
+Href = Callable[[str], str | None]  # record id → link target, or None when it is not a record
+
+_LINK = re.compile(r"(!?)\[([^\]\n]*)\]\(\s*([^)\s]*)(?:\s+\"[^\"\n]*\")?\s*\)")
+_REF_DEF = re.compile(r"^(\s{0,3})\[([^\]\n]+)\]:", re.MULTILINE)
+_REF_USE = re.compile(r"(!?)\[([^\]\n]+)\]\[([^\]\n]*)\]")
+_SAFE_URL = re.compile(r"^https?://[^\s<>\"'`]+$", re.IGNORECASE)
+_CODE = re.compile(r"(`+)(.+?)\1", re.DOTALL)
+_ID = re.compile(r"(?<![A-Za-z0-9_/#.-])([A-Z][A-Z0-9]*(?:-[A-Za-z0-9]+)+|[a-z][a-z0-9]*(?:-[a-z0-9]+)+)"
+                 r"(?![A-Za-z0-9_-])")
+
+
+def _escape(text: str) -> str:
+    """Make raw HTML, attribute lists and include markers inert (they display as typed)."""
+    text = text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+    text = text.replace("{", "&#123;").replace("}", "&#125;")
+    text = text.replace("--8<--", "--8&lt;--")  # pymdownx.snippets marker, in case it is ever enabled
+    return text
+
+
+def _link_ids(segment: str, href: Href) -> str:
+    def repl(m: re.Match) -> str:
+        target = href(m.group(1))
+        return f"[{m.group(1)}]({target})" if target else m.group(1)
+
+    return _ID.sub(repl, segment)
+
+
+def to_markdown(text: str, href: Href | None = None) -> str:
+    """Safe Markdown for a site page. ``href`` maps a record id to a relative page link."""
+    href = href or (lambda _id: None)
+    text = _REF_DEF.sub(lambda m: f"{m.group(1)}\\[{m.group(2)}\\]:", text)
+    text = _REF_USE.sub(lambda m: f"{m.group(1) and '!'}\\[{m.group(2)}\\]\\[{m.group(3)}\\]", text)
+    out: list[str] = []
+    pos = 0
+    for m in _LINK.finditer(text):
+        out.append(_plain(text[pos:m.start()], href))
+        bang, label, url = m.groups()
+        label_md = _escape(label)
+        if bang:  # images are never taken from prose: show the alt text and the address as text
+            out.append(f"\\[画像: {label_md}\\] ({_escape(url)})" if url else f"\\[画像: {label_md}\\]")
+        elif _SAFE_URL.match(url):
+            out.append(f"[{label_md}](<{url.replace('>', '%3E')}>)")
+        elif href(url):
+            out.append(f"[{label_md}]({href(url)})")
+        else:
+            out.append(f"{label_md} ({_escape(url)})" if url else label_md)
+        pos = m.end()
+    out.append(_plain(text[pos:], href))
+    return "".join(out)
+
+
+def _plain(segment: str, href: Href) -> str:
+    """Escape a stretch of text without links; link record ids outside code spans."""
+    parts: list[str] = []
+    pos = 0
+    for m in _CODE.finditer(segment):
+        parts.append(_link_ids(_escape(segment[pos:m.start()]), href))
+        parts.append(m.group(0).replace("--8<--", "--8\\<--"))  # code spans show their text literally
+        pos = m.end()
+    parts.append(_link_ids(_escape(segment[pos:]), href))
+    return "".join(parts)
+
+
+@lru_cache(maxsize=1)
+def _md() -> _markdown.Markdown:
+    md = _markdown.Markdown(extensions=["sane_lists"], output_format="html")
+    md.preprocessors.deregister("html_block")
+    md.inlinePatterns.deregister("html")
+    return md
+
+
+def to_html(text: str, href: Href | None = None, inline: bool = False) -> str:
+    """Safe HTML for the report: the same subset as :func:`to_markdown`, rendered without raw HTML."""
+    md = _md()
+    md.reset()
+    out = md.convert(to_markdown(text, href))
+    if inline and out.startswith("<p>") and out.endswith("</p>") and out.count("<p>") == 1:
+        out = out[3:-4]
+    return out
+
+
+def plain(text: str) -> str:
+    """Text for attributes, titles and metadata: no markup at all, HTML-escaped."""
+    return html.escape(re.sub(r"[*_`]+", "", text), quote=True)
+
+
+def known_ids(ids: Iterable[str]) -> set[str]:
+    return set(ids)
