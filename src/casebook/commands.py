@@ -98,7 +98,11 @@ def preview(root: Path, args: argparse.Namespace) -> int:
 
 
 def diff(root: Path, args: argparse.Namespace) -> int:
-    raise CasebookError("`casebook diff` is not available yet")
+    from .diff import diff_against_ref, format_changes
+
+    changes = diff_against_ref(root, args.ref)
+    print(format_changes(changes, args.format))
+    return 0
 
 
 __all__ = ["RenderError", "build", "diff", "load_corpus", "pdf", "preview", "serve", "write_checksums"]
