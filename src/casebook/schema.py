@@ -11,7 +11,8 @@ from jsonschema import Draft202012Validator, FormatChecker
 from jsonschema.exceptions import ValidationError as SchemaError
 from referencing import Registry, Resource
 
-from .load import Document, Pointer
+from .fastcheck import compiled
+from .load import Document, Pointer, pointer_text
 from .schemas import all_schemas, schema_for
 
 _PY_TYPES = {dict: "object", list: "array", str: "string", bool: "boolean", int: "integer",
@@ -34,9 +35,14 @@ def validator(stem: str) -> Draft202012Validator:
 def check(doc: Document, stem: str) -> None:
     """Append a diagnostic to ``doc`` for every schema violation."""
     flagged: set[Pointer] = set()
+    missing: set[Pointer] = set()
+    # Where the loader refused a value (alias, tag, depth) it left None; a type error there would only
+    # repeat that diagnostic in a more confusing form.
+    refused = {d.field for d in doc.diagnostics if d.field and d.code in ("alias", "yaml-tag", "too-deep")}
     for err in validator(stem).iter_errors(doc.data):
         for leaf in _leaves(err):
-            _report(doc, leaf, flagged)
+            if pointer_text(tuple(leaf.absolute_path)) not in refused:
+                _report(doc, leaf, flagged, missing)
     for ptr, trap in doc.traps.items():
         if ptr in flagged:
             continue
@@ -59,7 +65,7 @@ def _description(schema: dict[str, Any]) -> str:
     return (schema.get("description") or "").split("\n")[0]
 
 
-def _report(doc: Document, err: SchemaError, flagged: set[Pointer]) -> None:
+def _report(doc: Document, err: SchemaError, flagged: set[Pointer], missing: set[Pointer]) -> None:
     ptr: Pointer = tuple(err.absolute_path)
     kind, value, schema = err.validator, err.instance, err.schema
     if kind == "additionalProperties" and isinstance(value, dict):
@@ -72,6 +78,10 @@ def _report(doc: Document, err: SchemaError, flagged: set[Pointer]) -> None:
             doc.error((*ptr, key), "unknown-field", f"unknown field `{key}`", hint, key=True)
         return
     if kind == "required" and isinstance(value, dict):
+        # jsonschema yields one error per missing name, each carrying the whole list: report the list once
+        if ptr in missing:
+            return
+        missing.add(ptr)
         for name in err.validator_value:
             if name not in value:
                 sub = schema.get("properties", {}).get(name, {})
