@@ -113,7 +113,8 @@ def load_bytes(raw: bytes, doc: Document) -> Document:
 
 def load_text(text: str, doc: Document) -> Document:
     if "\x00" in text:
-        doc.error((), "encoding", "file contains a NUL character", "save the file as UTF-8 text")
+        doc.diagnostics.append(Diagnostic(_char_location(doc.path, text, text.index("\x00")), "encoding",
+                                          "file contains a NUL character", "save the file as UTF-8 text"))
         return doc
     depth = _flow_depth(text)
     if depth > MAX_DEPTH:
@@ -128,6 +129,16 @@ def load_text(text: str, doc: Document) -> Document:
         msg = f"YAML syntax: {exc.problem or exc.context}"
         doc.diagnostics.append(Diagnostic(loc, "yaml-syntax", msg,
                                           "check indentation, colons and quotes around this place"))
+        return doc
+    except yaml.reader.ReaderError as exc:
+        # Control characters: libyaml gives a byte offset, the pure-Python reader a character offset, so
+        # find the character itself (the reader stops at its first occurrence).
+        char = exc.character if isinstance(exc.character, int) else None
+        where = text.find(chr(char)) if char is not None else -1
+        loc = _char_location(doc.path, text, where) if where >= 0 else Location(doc.path, 1, 1)
+        what = f" (U+{char:04X})" if char is not None else ""
+        doc.diagnostics.append(Diagnostic(loc, "yaml-syntax", f"YAML syntax: {exc.reason}{what}",
+                                          "delete the invisible control character at this place"))
         return doc
     except (yaml.YAMLError, RecursionError) as exc:
         doc.error((), "yaml-syntax", f"YAML syntax: {exc}")
@@ -146,6 +157,11 @@ def load_text(text: str, doc: Document) -> Document:
     doc.positions[()] = (nodes[0].start_mark.line + 1, nodes[0].start_mark.column + 1)
     doc.data = _Walker(doc).walk(nodes[0], ())
     return doc
+
+
+def _char_location(path: Path, text: str, index: int) -> Location:
+    before = text[:index]
+    return Location(path, before.count("\n") + 1, index - (before.rfind("\n") + 1) + 1)
 
 
 def _flow_depth(text: str) -> int:
