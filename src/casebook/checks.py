@@ -67,6 +67,8 @@ def check_case_refs(doc: Document, corpus: Corpus) -> None:
     """Reference checks on a case study that failed its schema (tolerates any shape)."""
     from .build import _dangling
 
+    if not isinstance(doc.data, dict):
+        return  # a case file that is not a mapping has no references; the schema has reported it
     assessments = doc.data.get("assessments")
     for i, a in enumerate(assessments if isinstance(assessments, list) else []):
         if not isinstance(a, dict):
@@ -87,8 +89,30 @@ def check_case_refs(doc: Document, corpus: Corpus) -> None:
                 _dangling(doc, ("assessments", i, "evaluations", j, "metric"), met, "metric", corpus.metrics)
 
 
+def check_case_ids(docs: list[Document]) -> None:
+    """A copied case folder keeps the original's ``id``; say so, not only that id and folder differ.
+
+    The builder never sees such a copy (its id-folder mismatch makes it unusable), so the duplicate is
+    found here, over every case file, and reported on the copy rather than on the folder the id names.
+    """
+    by_id: dict[str, list[Document]] = {}
+    for doc in docs:
+        cid = doc.data.get("id") if isinstance(doc.data, dict) else None
+        if isinstance(cid, str):
+            by_id.setdefault(cid, []).append(doc)
+    for cid, group in by_id.items():
+        owner = next((d for d in group if d.path.parent.name == cid), group[0])
+        for doc in group:
+            if doc is not owner:
+                doc.error(("id",), "duplicate-id", f"case-study id `{cid}` is already used by "
+                          f"casestudies/{owner.path.parent.name}/{owner.path.name}",
+                          f"give this case its own id, the same as its folder `{doc.path.parent.name}`")
+
+
 def check_case(doc: Document, today: dt.date) -> None:
     d = doc.data
+    if not isinstance(d, dict):
+        return  # e.g. a list or a bare string: the schema has reported it, nothing here applies
     folder = doc.path.parent
     if d.get("id") and d["id"] != folder.name:
         doc.error(("id",), "id-folder-mismatch", f"id `{d['id']}` differs from its folder `{folder.name}`",

@@ -10,7 +10,7 @@ from pathlib import Path
 
 from . import pii, schema
 from .build import Builder, each_string
-from .checks import check_case, check_case_refs, check_corpus, check_documents
+from .checks import check_case, check_case_ids, check_case_refs, check_corpus, check_documents
 from .diagnostics import Diagnostic, Report
 from .errors import Location
 from .load import Document, load_file
@@ -106,6 +106,7 @@ def validate(root: Path, today: dt.date | None = None, only_cases: list[Path] | 
         schema.check(doc, "casestudy")
         usable.append((doc, None))
     check_documents(documents)
+    check_case_ids([doc for doc, kind in usable if kind is None])
     broken_cases: list[Document] = []
     for doc, kind in usable:
         if kind is None:
@@ -169,15 +170,19 @@ def _has_errors(doc: Document) -> bool:
 def _scan_pii(doc: Document) -> None:
     if not isinstance(doc.data, dict):
         return
-    allowed = doc.data.get("pii_allow") or []
-    allow_texts = {unicodedata.normalize("NFKC", a.get("text", "")): i for i, a in enumerate(allowed)
-                   if isinstance(a, dict)}
+    allowed = doc.data.get("pii_allow")
+    # Malformed entries are the schema's to report; only well-formed ones may allow anything.
+    allow_texts = {unicodedata.normalize("NFKC", a["text"]): i
+                   for i, a in enumerate(allowed if isinstance(allowed, list) else [])
+                   if isinstance(a, dict) and isinstance(a.get("text"), str)}
     used: set[int] = set()
     for ptr, value in each_string(doc.data):
         if ptr and ptr[0] == "pii_allow":
             continue
         for finding in pii.scan(value):
-            hit = next((i for t, i in allow_texts.items() if finding.text in t or t in finding.text), None)
+            # The entry must quote the whole finding (context around it is fine): a fragment such as
+            # "1234" would otherwise silence every number that happens to contain it.
+            hit = next((i for t, i in allow_texts.items() if finding.text in t), None)
             if hit is not None:
                 used.add(hit)
                 continue
