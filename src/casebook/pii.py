@@ -14,7 +14,11 @@ from dataclasses import dataclass
 _NOT_ALNUM_BEFORE = r"(?<![0-9A-Za-z._\-/])"
 _NOT_ALNUM_AFTER = r"(?![0-9A-Za-z])"
 
-_MY_NUMBER = re.compile(_NOT_ALNUM_BEFORE + r"(\d{4}[ -]?\d{4}[ -]?\d{4})" + _NOT_ALNUM_AFTER)
+# Twelve digits, either run together or in three groups with one separator; a group of four that
+# continues (or is continued) with the same separator is part of a longer number such as a card.
+_MY_NUMBER = re.compile(
+    _NOT_ALNUM_BEFORE + r"(\d{12}|(?<!\d[ -])\d{4}([ -])\d{4}\2\d{4}(?!\2\d))" + _NOT_ALNUM_AFTER
+)
 _CARD = re.compile(_NOT_ALNUM_BEFORE + r"(\d(?:[ -]?\d){12,18})" + _NOT_ALNUM_AFTER)
 _PHONE = re.compile(
     _NOT_ALNUM_BEFORE
