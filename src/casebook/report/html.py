@@ -1,0 +1,265 @@
+"""Corpus → report HTML: the chapter plan, in-document anchors, figures computed from the records.
+
+Markup lives in ``templates/report/``; this module only decides *what* goes in the report. Record prose
+always passes through :func:`casebook.render.prose.to_html`; every other value is escaped by Jinja2's
+autoescape. The HTML holds no absolute path and no clock reading, so it can be compared with a golden file.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import jinja2
+from markupsafe import Markup
+
+from ..errors import RenderError
+from ..model import (
+    Assessment,
+    Band,
+    CaseStudy,
+    Corpus,
+    Evaluation,
+    Instrument,
+    Metric,
+    Mitigation,
+    Provision,
+    Risk,
+    Score,
+)
+from ..render.prose import to_html
+
+#: The template folder shipped with Casebook (``templates/report`` at the top of the source tree).
+DEFAULT_TEMPLATES = Path(__file__).resolve().parents[3] / "templates" / "report"
+STYLESHEET = "report.css"
+MAIN_TEMPLATE = "report.html.j2"
+
+_ANCHOR_UNSAFE = re.compile(r"[^A-Za-z0-9_-]")
+_COLOUR = re.compile(r"^#(?:[0-9a-fA-F]{3}|[0-9a-fA-F]{6})$")
+_CSS_IDENT = re.compile(r"^[a-z][a-z0-9-]*$")
+_UNITS = {"seconds": "秒", "count": "件", "score": "点"}
+
+
+def templates_dir(root: Path) -> Path:
+    """The project's own ``templates/report`` when it has one, otherwise Casebook's."""
+    own = root / "templates" / "report"
+    return own if (own / MAIN_TEMPLATE).is_file() else DEFAULT_TEMPLATES
+
+
+def anchor(kind: str, record_id: str) -> str:
+    return f"{kind}-{_ANCHOR_UNSAFE.sub('_', record_id)}"
+
+
+@dataclass
+class ChapterEntry:
+    """One top-level heading of the report: a bookmark, a 目次 line and a running-header title."""
+
+    anchor: str
+    title: str
+    kind: str  # "chapter" | "case" | "appendix"
+    case: CaseStudy | None = None
+
+
+@dataclass
+class RiskSummary:
+    """How one risk came out across the case studies that assessed it."""
+
+    risk: Risk
+    assessments: list[Assessment]
+    residual_bands: list[tuple[Band, int]] = field(default_factory=list)
+    inherent_bands: list[tuple[Band, int]] = field(default_factory=list)
+
+    @property
+    def worst_inherent(self) -> Score:
+        return max((a.inherent for a in self.assessments), key=lambda s: s.value)
+
+    @property
+    def worst_residual(self) -> Score:
+        return max((a.residual for a in self.assessments), key=lambda s: s.value)
+
+    @property
+    def mean_reduction(self) -> float:
+        return sum(a.inherent.value - a.residual.value for a in self.assessments) / len(self.assessments)
+
+
+class Plan:
+    """Everything the templates need beyond the corpus itself."""
+
+    def __init__(self, corpus: Corpus) -> None:
+        self.corpus = corpus
+        active = [c for c in corpus.cases.values()]
+        self.cases = active
+        self.risks = [r for r in corpus.risks.values() if r.status != "retired"]
+        self.mitigations = [m for m in corpus.mitigations.values() if m.status != "retired"]
+        self.metrics = [m for m in corpus.metrics.values() if m.status != "retired"]
+        self.assessments = [a for c in self.cases for a in c.assessments]
+        self.evaluations = [e for a in self.assessments for e in a.evaluations]
+        self.assessed_risks = [r for r in corpus.risks.values() if any(a.risk is r for a in self.assessments)]
+        self.cited_provisions = [p for p in corpus.provisions.values() if _is_cited(p, corpus)]
+        self.cited_instruments: list[Instrument] = []
+        for p in self.cited_provisions:
+            if p.instrument not in self.cited_instruments:
+                self.cited_instruments.append(p.instrument)
+        self.term_ids = {t.id: t.term.ja for t in corpus.glossary}
+        self.chapters = self._chapters()
+        self.anchors = self._anchors()
+        self.risk_summaries = [self._summary(r) for r in self.assessed_risks]
+
+    # -- chapters and anchors -----------------------------------------------------------------------
+    def _chapters(self) -> list[ChapterEntry]:
+        c = self.corpus
+        out = [ChapterEntry("ch-summary", "エグゼクティブサマリー", "chapter"),
+               ChapterEntry("ch-method", "評価の方法", "chapter")]
+        out += [ChapterEntry(anchor("case", case.id), case.title.ja, "case", case) for case in self.cases]
+        out.append(ChapterEntry("ch-analysis", "事例横断分析", "chapter"))
+        if c.policy is not None:
+            out.append(ChapterEntry("ch-policy", c.policy.title.ja, "chapter"))
+        out += [ChapterEntry("app-provisions", "参照法令・規定一覧", "appendix"),
+                ChapterEntry("app-checklist", "導入チェックリスト", "appendix"),
+                ChapterEntry("app-glossary", "用語集", "appendix"),
+                ChapterEntry("app-editions", "改訂履歴", "appendix")]
+        return out
+
+    def _anchors(self) -> dict[str, str]:
+        """Record id → in-document anchor, for every record that has a place in the report."""
+        c = self.corpus
+        table: dict[str, str] = {}
+        for p in self.cited_provisions:
+            table[p.id] = anchor("prov", p.id)
+        for i in self.cited_instruments:
+            table[i.id] = anchor("inst", i.id)
+        for m in self.metrics:
+            table[m.id] = anchor("metric", m.id)
+        for m in self.mitigations:
+            table[m.id] = anchor("mit", m.id)
+        for r in self.risks:
+            table[r.id] = anchor("risk", r.id)
+        for case in self.cases:
+            table[case.id] = anchor("case", case.id)
+        if c.policy is not None:
+            for clause in c.policy.clauses:
+                table[clause.id] = anchor("clause", clause.id)
+        return table
+
+    def href(self, record_id: str) -> str | None:
+        target = self.anchors.get(record_id)
+        return f"#{target}" if target else None
+
+    # -- figures ------------------------------------------------------------------------------------
+    def _summary(self, risk: Risk) -> RiskSummary:
+        found = [a for a in self.assessments if a.risk is risk]
+        return RiskSummary(risk, found, _band_counts(self.corpus, [a.residual.band for a in found]),
+                           _band_counts(self.corpus, [a.inherent.band for a in found]))
+
+    @property
+    def counts(self) -> dict[str, int]:
+        return {
+            "cases": len(self.cases),
+            "samples": sum(1 for c in self.cases if c.is_sample),
+            "risks": len(self.risks),
+            "assessed_risks": len(self.assessed_risks),
+            "assessments": len(self.assessments),
+            "mitigations": len(self.mitigations),
+            "applied_mitigations": sum(len(a.mitigations) for a in self.assessments),
+            "provisions": len([p for p in self.corpus.provisions.values() if p.status != "retired"]),
+            "cited_provisions": len(self.cited_provisions),
+            "unverified_provisions": sum(1 for p in self.cited_provisions if not p.verified),
+            "metrics": len(self.metrics),
+            "evaluations": len(self.evaluations),
+            "improved": sum(1 for e in self.evaluations if e.improved),
+            "clauses": len(self.corpus.policy.clauses) if self.corpus.policy else 0,
+        }
+
+    @property
+    def status_counts(self) -> list[tuple[str, int]]:
+        counts = Counter(m.status for a in self.assessments for m in a.mitigations)
+        return [(s, counts[s]) for s in ("implemented", "partial", "planned") if counts[s]]
+
+    @property
+    def residual_band_counts(self) -> list[tuple[Band, int]]:
+        return _band_counts(self.corpus, [a.residual.band for a in self.assessments])
+
+    @property
+    def inherent_band_counts(self) -> list[tuple[Band, int]]:
+        return _band_counts(self.corpus, [a.inherent.band for a in self.assessments])
+
+    @property
+    def band_styles(self) -> list[tuple[str, str]]:
+        """(band id, colour) pairs that are safe to write into the stylesheet."""
+        return [(b.id, b.colour) for b in self.corpus.scoring.bands
+                if _CSS_IDENT.match(b.id) and _COLOUR.match(b.colour)]
+
+    def checklist(self, mitigation: Mitigation) -> list[Any]:
+        return mitigation.checklist
+
+
+def _is_cited(p: Provision, corpus: Corpus) -> bool:
+    if p.status == "retired":
+        return False
+    return bool(p.risks or p.mitigations or p.assessments or p.clauses)
+
+
+def _band_counts(corpus: Corpus, bands: list[Band]) -> list[tuple[Band, int]]:
+    counts = Counter(b.id for b in bands)
+    return [(b, counts[b.id]) for b in corpus.scoring.bands if counts[b.id]]
+
+
+# -- filters -----------------------------------------------------------------------------------------
+def number(value: float, metric: Metric) -> str:
+    if metric.is_proportion:
+        return f"{value * 100:.1f}%"
+    text = f"{value:g}"
+    unit = _UNITS.get(metric.unit, "")
+    return f"{text}{unit}"
+
+
+def interval(evaluation: Evaluation, which: str) -> str:
+    iv = evaluation.before_interval if which == "before" else evaluation.after_interval
+    if iv is None:
+        return "—"
+    return f"{iv.low * 100:.1f}–{iv.high * 100:.1f}%"
+
+
+def environment(folder: Path, plan: Plan) -> jinja2.Environment:
+    env = jinja2.Environment(
+        loader=jinja2.FileSystemLoader(str(folder)),
+        autoescape=True,
+        undefined=jinja2.StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=True,
+    )
+
+    def prose(text: Any, inline: bool = False) -> Markup:
+        value = getattr(text, "ja", text)
+        if value is None:
+            return Markup("")
+        return Markup(to_html(str(value), plan.href, inline=inline))  # noqa: S704 - to_html escapes
+
+    env.filters.update(
+        prose=prose,
+        inline=lambda text: prose(text, inline=True),
+        number=number,
+        interval=interval,
+        label=lambda value, vocabulary: plan.corpus.label(vocabulary, value),
+        href=lambda record_id: plan.href(record_id),
+    )
+    env.globals.update(anchor=anchor)
+    return env
+
+
+def build_html(corpus: Corpus, folder: Path | None = None) -> tuple[str, Plan]:
+    """The report as one HTML document, and the plan it was made from."""
+    folder = folder or templates_dir(corpus.root)
+    plan = Plan(corpus)
+    try:
+        template = environment(folder, plan).get_template(MAIN_TEMPLATE)
+        html = template.render(corpus=corpus, plan=plan, pub=corpus.publication, counts=plan.counts)
+    except jinja2.TemplateError as exc:
+        where = getattr(exc, "filename", None) or str(folder / MAIN_TEMPLATE)
+        line = getattr(exc, "lineno", None)
+        raise RenderError(f"report template error: {exc} ({where}{f':{line}' if line else ''})") from exc
+    return html, plan

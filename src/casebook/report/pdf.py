@@ -1,0 +1,115 @@
+"""Report HTML → PDF with WeasyPrint: locked-down fetching, fixed dates, tagged output, atomic write."""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import os
+import tempfile
+import time
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+
+from ..errors import RenderError
+from ..model import Corpus
+from .fetcher import AssetFetcher, RefusedFetch
+from .html import STYLESHEET, Plan, build_html, templates_dir
+
+VARIANTS = ("pdf/ua-1", "pdf/a-3b")
+_WEASY_LOGGER = "weasyprint"
+
+
+@dataclass
+class ReportInfo:
+    """What a render produced (returned by :func:`render_report`, also as JSON from the subprocess)."""
+
+    path: str
+    variant: str | None
+    pages: int
+    chapters: list[str] = field(default_factory=list)
+    cases: int = 0
+    sha256: str = ""
+    seconds: float = 0.0
+    warnings: list[str] = field(default_factory=list)
+
+    def to_dict(self) -> dict:
+        return asdict(self)
+
+
+class _Collect(logging.Handler):
+    """Keeps WeasyPrint's warnings and errors so a render can report (or refuse) them."""
+
+    def __init__(self) -> None:
+        super().__init__(logging.WARNING)
+        self.records: list[str] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.records.append(record.getMessage())
+
+
+def asset_folders(corpus: Corpus, templates: Path) -> list[Path]:
+    """The only folders a render may read: the report templates and each case study's own folder."""
+    return [templates, *(case.folder for case in corpus.cases.values())]
+
+
+def check_variant(variant: str | None) -> str | None:
+    if variant in (None, "", "none"):
+        return None
+    if variant not in VARIANTS:
+        raise RenderError(f"unknown PDF variant {variant!r}; use one of {', '.join(VARIANTS)} or none")
+    return variant
+
+
+def write_pdf(html: str, output: Path, *, base: Path, stylesheet: Path, folders: list[Path],
+              variant: str | None) -> tuple[int, list[str]]:
+    """Render ``html`` to ``output`` (atomically). Returns (page count, WeasyPrint warnings)."""
+    import weasyprint  # imported here: heavy, and not needed to build the HTML
+
+    fetcher = AssetFetcher(folders)
+    handler = _Collect()
+    logger = logging.getLogger(_WEASY_LOGGER)
+    logger.addHandler(handler)
+    output.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp_name = tempfile.mkstemp(prefix=f".{output.name}.", suffix=".tmp", dir=output.parent)
+    os.close(fd)
+    tmp = Path(tmp_name)
+    try:
+        document = weasyprint.HTML(string=html, base_url=base.resolve().as_uri() + "/", url_fetcher=fetcher)
+        css = weasyprint.CSS(filename=str(stylesheet), url_fetcher=fetcher)
+        rendered = document.render(stylesheets=[css], pdf_variant=variant, pdf_tags=variant == "pdf/ua-1",
+                                   uncompressed_pdf=False)
+        rendered.write_pdf(tmp, pdf_variant=variant, pdf_tags=variant == "pdf/ua-1")
+        pages = len(rendered.pages)
+        tmp.replace(output)
+    except RefusedFetch as exc:
+        raise RenderError(f"report render stopped: {exc}") from exc
+    except weasyprint.urls.FatalURLFetchingError as exc:
+        cause = exc.__cause__ or exc
+        raise RenderError(f"report render stopped: {exc} ({cause})") from exc
+    finally:
+        logger.removeHandler(handler)
+        tmp.unlink(missing_ok=True)
+    return pages, handler.records
+
+
+def render_report(corpus: Corpus, output: Path, variant: str | None = "pdf/ua-1") -> ReportInfo:
+    """Render the evaluation report of ``corpus`` to ``output``; the file appears only when complete.
+
+    ``variant`` is ``"pdf/ua-1"`` (tagged, the default), ``"pdf/a-3b"`` or ``None`` for a plain PDF.
+    Raises :class:`~casebook.errors.RenderError` when a template fails or a resource is refused.
+    """
+    variant = check_variant(variant)
+    start = time.perf_counter()
+    folder = templates_dir(corpus.root)
+    html, plan = build_html(corpus, folder)
+    output = Path(output)
+    pages, warnings = write_pdf(html, output, base=corpus.root, stylesheet=folder / STYLESHEET,
+                                folders=asset_folders(corpus, folder), variant=variant)
+    return _info(output, variant, pages, plan, time.perf_counter() - start, warnings)
+
+
+def _info(output: Path, variant: str | None, pages: int, plan: Plan, seconds: float,
+          warnings: list[str]) -> ReportInfo:
+    digest = hashlib.sha256(output.read_bytes()).hexdigest()
+    return ReportInfo(str(output), variant, pages, [c.title for c in plan.chapters], len(plan.cases), digest,
+                      round(seconds, 3), warnings)
