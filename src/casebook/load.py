@@ -50,27 +50,49 @@ class Document:
 
     path: Path
     data: Any = None
-    positions: dict[Pointer, tuple[int, int]] = field(default_factory=dict)
-    key_positions: dict[Pointer, tuple[int, int]] = field(default_factory=dict)
     traps: dict[Pointer, Trap] = field(default_factory=dict)
     diagnostics: list[Diagnostic] = field(default_factory=list)
+    root: yaml.Node | None = None  # the parse tree, kept so positions are looked up only when needed
 
     def location(self, pointer: Pointer = (), key: bool = False) -> Location:
-        """The closest known place of ``pointer`` (falls back to its parents)."""
-        table = self.key_positions if key else self.positions
-        p = tuple(pointer)
-        while p:
-            if p in table:
-                return Location(self.path, *table[p])
-            if p in self.positions:
-                return Location(self.path, *self.positions[p])
-            p = p[:-1]
-        return Location(self.path, *self.positions.get((), (1, 1)))
+        """Line and column of the value at ``pointer`` (of its key with ``key=True``).
+
+        Walks the parse tree instead of storing a position for every value: almost every record is
+        valid, so positions are needed for a handful of nodes at most. Falls back to the closest parent.
+        """
+        node = self.root
+        if node is None:
+            return Location(self.path, 1, 1)
+        mark = node.start_mark
+        for i, part in enumerate(pointer):
+            found = _child(node, part)
+            if found is None:
+                break
+            knode, node = found
+            last = i == len(pointer) - 1
+            mark = knode.start_mark if (key or _is_alias(node, knode)) and last and knode is not None \
+                else node.start_mark
+        return Location(self.path, mark.line + 1, mark.column + 1)
 
     def error(self, pointer: Pointer, code: str, message: str, hint: str = "", key: bool = False,
               severity: str = "error") -> None:
         self.diagnostics.append(Diagnostic(self.location(pointer, key), code, message, hint, severity,
                                            pointer_text(pointer)))
+
+
+def _child(node: yaml.Node, part: str | int) -> tuple[yaml.Node | None, yaml.Node] | None:
+    if isinstance(node, yaml.MappingNode) and isinstance(part, str):
+        for knode, vnode in node.value:
+            if isinstance(knode, yaml.ScalarNode) and _nfc(knode.value) == part:
+                return knode, vnode
+    elif isinstance(node, yaml.SequenceNode) and isinstance(part, int) and 0 <= part < len(node.value):
+        return None, node.value[part]
+    return None
+
+
+def _is_alias(value: yaml.Node, knode: yaml.Node | None) -> bool:
+    # libyaml hands back the anchored node itself for an alias; it then starts before its key
+    return knode is not None and value.start_mark.index < knode.start_mark.index
 
 
 def pointer_text(pointer: Pointer) -> str:
@@ -154,7 +176,7 @@ def load_text(text: str, doc: Document) -> Document:
                                           "remove the extra `---` and what follows, or split the file"))
     if "&" in text:
         _check_anchors(text, doc)
-    doc.positions[()] = (nodes[0].start_mark.line + 1, nodes[0].start_mark.column + 1)
+    doc.root = nodes[0]
     doc.data = _Walker(doc).walk(nodes[0], ())
     return doc
 
@@ -197,12 +219,7 @@ class _Walker:
 
     def walk(self, node: yaml.Node, ptr: Pointer) -> Any:
         doc = self.doc
-        if id(node) not in self.seen:
-            doc.positions[ptr] = (node.start_mark.line + 1, node.start_mark.column + 1)
         if id(node) in self.seen:
-            # libyaml hands back the anchored node itself; point at the key that used the alias.
-            if ptr in doc.key_positions:
-                doc.positions[ptr] = doc.key_positions[ptr]
             doc.error(ptr, "alias", "YAML alias (`*name`) is not allowed",
                       "write the value out in full instead of referring to an anchor")
             return None
@@ -223,6 +240,7 @@ class _Walker:
         if node.tag != _T + "map":
             doc.error(ptr, "yaml-tag", f"YAML tag `{node.tag}` is not allowed", "remove the tag")
         out: dict[str, Any] = {}
+        first_key: dict[str, int] = {}
         for knode, vnode in node.value:
             kpos = (knode.start_mark.line + 1, knode.start_mark.column + 1)
             if not isinstance(knode, yaml.ScalarNode):
@@ -236,15 +254,14 @@ class _Walker:
                                                   "write the fields out in full"))
                 continue
             child = (*ptr, key)
-            if key in out:
-                first = doc.key_positions[child]
+            if key in first_key:
                 doc.diagnostics.append(Diagnostic(
                     Location(doc.path, *kpos), "duplicate-key",
-                    f"duplicate key `{key}` (first at line {first[0]})",
+                    f"duplicate key `{key}` (first at line {first_key[key]})",
                     "merge the two entries; YAML would silently keep only the last one",
                     field=pointer_text(child)))
                 continue
-            doc.key_positions[child] = kpos
+            first_key[key] = kpos[0]
             out[key] = self.walk(vnode, child)
         return out
 
