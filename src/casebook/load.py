@@ -125,7 +125,8 @@ def load_bytes(raw: bytes, doc: Document) -> Document:
     except UnicodeDecodeError as exc:
         before = raw[: exc.start]
         line = before.count(b"\n") + 1
-        col = len(before) - (before.rfind(b"\n") + 1) + 1
+        # Columns count characters everywhere else (libyaml marks), so decode the line's valid prefix.
+        col = len(before[before.rfind(b"\n") + 1:].decode("utf-8")) + 1
         doc.diagnostics.append(Diagnostic(
             Location(doc.path, line, col), "encoding",
             f"invalid UTF-8 (byte 0x{raw[exc.start]:02x})", "save the file as UTF-8"))
