@@ -1,0 +1,55 @@
+"""Run a real MkDocs build of ``<root>/mkdocs.yml`` through MkDocs' Python API."""
+
+from __future__ import annotations
+
+import logging
+import os
+from pathlib import Path
+
+from .errors import Location, RenderError
+
+
+class _Counter(logging.Handler):
+    """Counts warnings and errors the way ``mkdocs build --strict`` does."""
+
+    def __init__(self) -> None:
+        super().__init__(logging.WARNING)
+        self.messages: list[str] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.messages.append(record.getMessage())
+
+
+def build_site(root: Path, site_dir: Path, strict: bool) -> None:
+    """Build the site of the project at ``root`` into ``site_dir``; raise RenderError on failure.
+
+    With ``strict`` every warning logged under ``mkdocs`` (including the casebook plugin's) fails the build.
+    """
+    os.environ.setdefault("NO_MKDOCS_2_WARNING", "1")
+    from mkdocs.commands.build import build
+    from mkdocs.config import load_config
+    from mkdocs.exceptions import MkDocsException
+
+    config_file = root / "mkdocs.yml"
+    if not config_file.is_file():
+        raise RenderError("no mkdocs.yml", Location(config_file))
+    counter = _Counter()
+    mkdocs_log = logging.getLogger("mkdocs")
+    mkdocs_log.addHandler(counter)
+    try:
+        with config_file.open("rb") as fh:
+            config = load_config(fh, config_file_path=str(config_file), site_dir=str(site_dir), strict=strict)
+        config.plugins.on_startup(command="build", dirty=False)
+        try:
+            build(config)
+        finally:
+            config.plugins.on_shutdown()
+    except MkDocsException as exc:
+        raise RenderError(f"mkdocs build failed: {exc}", Location(config_file)) from exc
+    except SystemExit as exc:  # mkdocs aborts some failures this way
+        raise RenderError(f"mkdocs build aborted ({exc.code})", Location(config_file)) from exc
+    finally:
+        mkdocs_log.removeHandler(counter)
+    if strict and counter.messages:
+        raise RenderError(f"{len(counter.messages)} warning(s) in strict mode:\n" + "\n".join(counter.messages),
+                          Location(config_file))

@@ -1,0 +1,128 @@
+"""The MkDocs plugin ``casebook``: a thin adapter from MkDocs events to :mod:`casebook.site`.
+
+It validates the records once per build, adds the generated pages and data downloads as virtual files
+(nothing is written into ``docs_dir``), points each generated page's edit link at its source YAML,
+watches the record folders under ``mkdocs serve`` and hands the search index to
+:func:`casebook.search.enhance_index` after the build.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+from pathlib import Path
+
+from mkdocs.config import config_options as c
+from mkdocs.config.base import Config
+from mkdocs.config.defaults import MkDocsConfig
+from mkdocs.exceptions import PluginError
+from mkdocs.plugins import BasePlugin, event_priority
+from mkdocs.structure.files import File, Files
+from mkdocs.structure.pages import Page
+
+from . import site
+from .diagnostics import format_report
+from .errors import CasebookError
+from .validate import CASES_DIR, CATALOG_DIR, validate
+
+log = logging.getLogger("mkdocs.plugins.casebook")
+
+
+class CasebookConfig(Config):
+    root = c.Optional(c.Dir(exists=True))
+    """Project folder holding ``casestudies/`` and ``content/catalog/`` (default: the folder of mkdocs.yml)."""
+    edit_base = c.Optional(c.Type(str))
+    """Base URL of edit links; the source YAML's project-relative path is appended. Unset: no edit link."""
+    templates = c.Optional(c.Dir(exists=True))
+    """Extra folder of ``*.md.j2`` templates searched before ``<root>/templates/site``."""
+    exports = c.Type(bool, default=True)
+    """Publish ``data/casebook.json``, ``data/checklist.csv`` and ``data/schemas/*``."""
+
+
+class CasebookPlugin(BasePlugin[CasebookConfig]):
+    """Adds the pages generated from the records to a MkDocs build."""
+
+    def __init__(self) -> None:
+        self.root: Path = Path.cwd()
+        self.sources: dict[str, Path | None] = {}  # generated src_uri → source YAML
+
+    def on_config(self, config: MkDocsConfig) -> MkDocsConfig | None:
+        base = Path(config.config_file_path).parent if config.config_file_path else Path.cwd()
+        self.root = Path(self.config.root).resolve() if self.config.root else base.resolve()
+        return config
+
+    # Run late so that pages hand-written by other plugins are already in ``files``.
+    @event_priority(-50)
+    def on_files(self, files: Files, *, config: MkDocsConfig) -> Files:
+        corpus = self._validate()
+        try:
+            templates = [Path(self.config.templates)] if self.config.templates else None
+            pages = site.render_pages(corpus, templates)
+        except CasebookError as exc:
+            raise PluginError(f"casebook: {exc}") from exc
+        missing = site.missing_pages(corpus, pages)
+        if missing:
+            raise PluginError("casebook: records without a page (records in = pages out): " + ", ".join(missing))
+        self.sources = {}
+        for page in pages:
+            self._add(files, config, page.path, page.markdown)
+            self.sources[page.path] = page.source
+        if self.config.exports:
+            for path, content in site.exports(corpus).items():
+                self._add(files, config, path, content)
+        for case in corpus.cases.values():
+            for image in case.images:
+                uri = f"casestudies/{case.id}/{image.relative}"
+                files.append(File.generated(config, uri, abs_src_path=str(image.path)))
+        log.info("casebook: %d generated pages from %d case studies", len(pages), len(corpus.cases))
+        return files
+
+    def _validate(self):
+        result = validate(self.root)
+        for diag in result.report.warnings:
+            log.warning("casebook: %s", diag.text(self.root))
+        if result.corpus is None:
+            text = format_report(result.report.errors, "text", self.root)
+            raise PluginError(f"casebook: the records have {len(result.report.errors)} error(s):\n{text}")
+        return result.corpus
+
+    @staticmethod
+    def _add(files: Files, config: MkDocsConfig, path: str, content: str | bytes) -> None:
+        existing = files.get_file_from_path(path)
+        if existing is not None and existing.generated_by is None:
+            raise PluginError(f"casebook: content/{path} would hide a generated page; remove or rename it")
+        if existing is not None:
+            files.remove(existing)
+        files.append(File.generated(config, path, content=content))
+
+    def on_page_context(self, context, *, page: Page, config: MkDocsConfig, nav):
+        if page.file.src_uri in self.sources:
+            page.edit_url = self.edit_url(self.sources[page.file.src_uri])
+        return context
+
+    def edit_url(self, source: Path | None) -> str | None:
+        """Edit link of a generated page: ``edit_base`` + the source YAML's project-relative path."""
+        if source is None or not self.config.edit_base:
+            return None
+        try:
+            rel = source.resolve().relative_to(self.root).as_posix()
+        except ValueError:
+            return None
+        return self.config.edit_base.rstrip("/") + "/" + rel
+
+    def on_serve(self, server, *, config: MkDocsConfig, builder):
+        for folder in (self.root / CASES_DIR, self.root / CATALOG_DIR, self.root / "templates" / "site"):
+            if folder.is_dir():
+                server.watch(str(folder))
+        return server
+
+    def on_post_build(self, *, config: MkDocsConfig) -> None:
+        index_path = Path(config.site_dir) / "search" / "search_index.json"
+        if not index_path.is_file():
+            return
+        from .search import enhance_index
+
+        raw = index_path.read_text(encoding="utf-8")
+        enhanced = json.dumps(enhance_index(json.loads(raw)), ensure_ascii=False, separators=(",", ":"))
+        if enhanced != raw:
+            index_path.write_text(enhanced, encoding="utf-8")

@@ -1,0 +1,156 @@
+"""Data downloads: ``casebook.json`` (the whole corpus and its edition), ``checklist.csv``, the schemas."""
+
+from __future__ import annotations
+
+import csv
+import dataclasses
+import io
+import json
+from pathlib import Path
+from typing import Any
+
+from ..model import (
+    Band,
+    CaseStudy,
+    Chapter,
+    Clause,
+    Corpus,
+    Instrument,
+    Metric,
+    Mitigation,
+    Provision,
+    Risk,
+    Scale,
+    Text,
+)
+from ..schemas import all_schemas
+from .pages import checklist_groups
+
+DATA_DIR = "data"
+FORMAT_VERSION = 1
+
+# Records referenced from inside another record are written as their id.
+_REFERENCED = (CaseStudy, Risk, Mitigation, Instrument, Provision, Metric, Clause, Chapter, Scale, Band)
+# Back-pointers and computed reverse lists that would repeat (or loop) what is written elsewhere.
+_SKIP = {
+    ("Assessment", "case"), ("AppliedMitigation", "assessment"), ("Clause", "chapter"),
+    ("Risk", "assessments"), ("Provision", "assessments"), ("Mitigation", "applications"),
+    ("CaseStudy", "folder"), ("Image", "path"),
+}
+
+
+def _dump(value: Any, root: Path, top: bool = False) -> Any:
+    if isinstance(value, Text):
+        return {"ja": value.ja, "en": value.en} if value.en is not None else {"ja": value.ja}
+    if isinstance(value, _REFERENCED) and not top:
+        return value.id
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        name = type(value).__name__
+        out: dict[str, Any] = {}
+        for f in dataclasses.fields(value):
+            if (name, f.name) in _SKIP:
+                continue
+            item = getattr(value, f.name)
+            if f.name == "origin":
+                out["source"] = _rel(item.path, root)
+                continue
+            out[f.name] = _dump(item, root)
+        return out
+    if isinstance(value, dict):
+        return {str(k): _dump(v, root) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [_dump(v, root) for v in value]
+    if isinstance(value, Path):
+        return _rel(value, root)
+    return value
+
+
+def _rel(path: Path, root: Path) -> str:
+    try:
+        return path.resolve().relative_to(root.resolve()).as_posix()
+    except ValueError:
+        return path.name
+
+
+def corpus_data(corpus: Corpus) -> dict[str, Any]:
+    """The whole corpus as plain JSON data; cross-references are ids."""
+    root = corpus.root
+
+    def records(table: dict) -> list:
+        return [_dump(r, root, top=True) for r in table.values()]
+
+    cases = []
+    for case in corpus.cases.values():
+        data = _dump(case, root, top=True)
+        data["readiness"] = {k: {"scale": e.scale.id, "level": e.level, "basis": _dump(e.basis, root)}
+                             for k, e in case.readiness.items()}
+        for a_data, a in zip(data["assessments"], case.assessments, strict=True):
+            for e_data, e in zip(a_data["evaluations"], a.evaluations, strict=True):
+                for key in ("before_interval", "after_interval"):
+                    iv = getattr(e, key)
+                    e_data[key] = [round(iv.low, 6), round(iv.high, 6)] if iv else None
+        cases.append(data)
+    policy = None
+    if corpus.policy:
+        policy = _dump(corpus.policy, root, top=True)
+        policy["chapters"] = [_dump(ch, root, top=True) for ch in corpus.policy.chapters]
+        for ch_data, ch in zip(policy["chapters"], corpus.policy.chapters, strict=True):
+            ch_data["clauses"] = [_dump(cl, root, top=True) for cl in ch.clauses]
+    return {
+        "format_version": FORMAT_VERSION,
+        "edition": corpus.publication.edition,
+        "date": corpus.publication.date,
+        "publication": _dump(corpus.publication, root, top=True),
+        "vocabularies": _dump(corpus.vocabularies, root),
+        "scoring": {**_dump(corpus.scoring, root, top=True),
+                    "bands": [_dump(b, root, top=True) for b in corpus.scoring.bands]},
+        "scales": {k: _dump(s, root, top=True) for k, s in corpus.scales.items()},
+        "instruments": records(corpus.instruments),
+        "provisions": records(corpus.provisions),
+        "risks": records(corpus.risks),
+        "mitigations": records(corpus.mitigations),
+        "metrics": records(corpus.metrics),
+        "glossary": [_dump(g, root, top=True) for g in corpus.glossary],
+        "policy": policy,
+        "casestudies": cases,
+    }
+
+
+def casebook_json(corpus: Corpus) -> bytes:
+    return (json.dumps(corpus_data(corpus), ensure_ascii=False, indent=2) + "\n").encode("utf-8")
+
+
+CSV_HEADER = ["risk_id", "risk", "mitigation_id", "mitigation", "kind", "type", "item_no", "item", "item_en",
+              "evidence"]
+
+
+def checklist_csv(corpus: Corpus) -> bytes:
+    """The adoption checklist, one item a row; UTF-8 with BOM so Excel on Windows reads Japanese."""
+    buf = io.StringIO()
+    writer = csv.writer(buf, lineterminator="\r\n")
+    writer.writerow(CSV_HEADER)
+    for risk, mitigations in checklist_groups(corpus):
+        for m in mitigations:
+            evidence = " / ".join(e.ja for e in m.evidence)
+            for n, item in enumerate(m.checklist, 1):
+                writer.writerow([risk.id, risk.name.ja, m.id, m.name.ja, corpus.label("mitigation_kind", m.kind),
+                                 corpus.label("mitigation_type", m.type), n, _cell(item.ja), _cell(item.en or ""),
+                                 _cell(evidence)])
+    return ("\ufeff" + buf.getvalue()).encode("utf-8")
+
+
+def _cell(text: str) -> str:
+    """Neutralise spreadsheet formulas (a cell starting with = + - @ is data, not a formula)."""
+    text = " ".join(text.split())
+    return "'" + text if text[:1] in ("=", "+", "-", "@") else text
+
+
+def exports(corpus: Corpus) -> dict[str, bytes]:
+    """Docs-relative path → file content for every data download."""
+    out = {
+        f"{DATA_DIR}/casebook.json": casebook_json(corpus),
+        f"{DATA_DIR}/checklist.csv": checklist_csv(corpus),
+    }
+    for name, schema in sorted(all_schemas().items()):
+        out[f"{DATA_DIR}/schemas/{name}"] = (json.dumps(schema, ensure_ascii=False, indent=2) + "\n").encode()
+    return out

@@ -1,0 +1,104 @@
+"""Where every record lives on the site (docs-relative Markdown paths, stable URLs)."""
+
+from __future__ import annotations
+
+from ..model import (
+    CaseStudy,
+    Chapter,
+    Clause,
+    Corpus,
+    GlossaryTerm,
+    Instrument,
+    Metric,
+    Mitigation,
+    Provision,
+    Risk,
+)
+from ..render.prose import Href
+from .markup import anchor, relative
+
+CASES = "casestudies/index.md"
+RISKS = "risks/index.md"
+MITIGATIONS = "mitigations/index.md"
+REGULATIONS = "regulations/index.md"
+POLICY = "policy/index.md"
+MATRIX = "matrix/index.md"
+CHECKLIST = "checklist/index.md"
+DATA = "data/index.md"
+SCHEMA = "schema/index.md"
+GLOSSARY = "glossary/index.md"
+SCORING = "methodology/scoring/index.md"
+CHANGELOG = "changelog/index.md"
+REPORT = "report/index.md"
+
+Linkable = CaseStudy | Risk | Mitigation | Instrument | Provision | Metric | Clause | Chapter | GlossaryTerm
+
+
+def path_of(obj: Linkable) -> str:
+    """Docs-relative path (with ``#anchor`` for records shown inside a bigger page)."""
+    if isinstance(obj, CaseStudy):
+        return f"casestudies/{obj.id}.md"
+    if isinstance(obj, Risk):
+        return f"risks/{obj.id}.md"
+    if isinstance(obj, Mitigation):
+        return f"mitigations/{obj.id}.md"
+    if isinstance(obj, Instrument):
+        return f"regulations/{obj.id}.md"
+    if isinstance(obj, Provision):
+        return f"regulations/{obj.instrument.id}.md#{anchor(obj.id)}"
+    if isinstance(obj, Metric):
+        return f"{SCORING}#{anchor(obj.id)}"
+    if isinstance(obj, Clause | Chapter):
+        return f"{POLICY}#{anchor(obj.id)}"
+    if isinstance(obj, GlossaryTerm):
+        return f"{GLOSSARY}#{anchor(obj.id)}"
+    raise TypeError(f"no page for {type(obj).__name__}")
+
+
+def label_of(obj: Linkable) -> str:
+    """The text a link to ``obj`` shows."""
+    if isinstance(obj, CaseStudy):
+        return obj.title.ja
+    if isinstance(obj, Instrument):
+        return obj.label
+    if isinstance(obj, Provision):
+        return obj.citation
+    if isinstance(obj, Clause | Chapter):
+        return f"{obj.id} {obj.title.ja}"
+    if isinstance(obj, GlossaryTerm):
+        return obj.term.ja
+    return obj.name.ja
+
+
+class Links:
+    """Record ids → site paths, and the ``href`` that turns ids in prose into relative links."""
+
+    def __init__(self, corpus: Corpus) -> None:
+        self.corpus = corpus
+        self._by_id: dict[str, Linkable] = {}
+        for table in (corpus.metrics, corpus.instruments, corpus.provisions, corpus.mitigations, corpus.risks,
+                      corpus.cases):
+            self._by_id.update(table)
+        if corpus.policy:
+            for chapter in corpus.policy.chapters:
+                self._by_id.setdefault(chapter.id, chapter)
+                for clause in chapter.clauses:
+                    self._by_id.setdefault(clause.id, clause)
+
+    def get(self, record_id: str) -> Linkable | None:
+        return self._by_id.get(record_id)
+
+    def url(self, obj: Linkable, current: str) -> str:
+        return relative(path_of(obj), current)
+
+    def href(self, current: str) -> Href:
+        def href(record_id: str) -> str | None:
+            obj = self._by_id.get(record_id)
+            if obj is None:
+                return None
+            target = path_of(obj)
+            if target == current:
+                return None  # no link from a page to itself
+            return relative(target, current)
+
+        return href
