@@ -6,10 +6,10 @@ child Python so a long-lived caller (``casebook serve``) gets WeasyPrint's memor
 
 from __future__ import annotations
 
+from .child import render_report_subprocess
 from .fetcher import AssetFetcher, RefusedFetch
 from .html import build_html, templates_dir
 from .pdf import VARIANTS, ReportInfo, render_report
-from .child import render_report_subprocess
 
 __all__ = [
     "VARIANTS",

@@ -44,7 +44,7 @@ class AssetFetcher(URLFetcher):
         real = path.resolve()
         return any(real == folder or real.is_relative_to(folder) for folder in self.folders)
 
-    def fetch(self, url: str, headers=None) -> URLFetcherResponse:  # noqa: ARG002 - WeasyPrint's signature
+    def fetch(self, url: str, headers=None) -> URLFetcherResponse:
         scheme = url.split(":", 1)[0].lower() if ":" in url else ""
         if scheme == "data":
             return self._data(url)

@@ -60,6 +60,27 @@ def check_variant(variant: str | None) -> str | None:
     return variant
 
 
+def add_header_scope(document, pdf) -> None:
+    """Give every tagged header cell a /Scope: Column in THead, Row elsewhere (our templates' rule).
+
+    WeasyPrint 70 links data cells to headers with /Headers but writes no /Scope on /TH; checkers that look
+    at the header cells (and older assistive technology) need it.
+    """
+    import pydyf
+
+    by_ref = {obj.reference: obj for obj in pdf.objects if isinstance(obj, pydyf.Dictionary)}
+    for obj in by_ref.values():
+        if obj.get("S") != "/TH":
+            continue
+        row = by_ref.get(obj.get("P"))
+        group = by_ref.get(row.get("P")) if row is not None else None
+        scope = "/Column" if group is not None and group.get("S") == "/THead" else "/Row"
+        attributes = obj.get("A")
+        if not isinstance(attributes, pydyf.Dictionary):
+            attributes = obj["A"] = pydyf.Dictionary({"O": "/Table"})
+        attributes["Scope"] = scope
+
+
 def write_pdf(html: str, output: Path, *, base: Path, stylesheet: Path, folders: list[Path],
               variant: str | None) -> tuple[int, list[str]]:
     """Render ``html`` to ``output`` (atomically). Returns (page count, WeasyPrint warnings)."""
@@ -78,7 +99,9 @@ def write_pdf(html: str, output: Path, *, base: Path, stylesheet: Path, folders:
         css = weasyprint.CSS(filename=str(stylesheet), url_fetcher=fetcher)
         rendered = document.render(stylesheets=[css], pdf_variant=variant, pdf_tags=variant == "pdf/ua-1",
                                    uncompressed_pdf=False)
-        rendered.write_pdf(tmp, pdf_variant=variant, pdf_tags=variant == "pdf/ua-1")
+        tagged = variant == "pdf/ua-1"
+        rendered.write_pdf(tmp, finisher=add_header_scope if tagged else None, pdf_variant=variant,
+                           pdf_tags=tagged)
         pages = len(rendered.pages)
         tmp.replace(output)
     except RefusedFetch as exc:
