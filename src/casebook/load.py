@@ -179,6 +179,9 @@ def load_text(text: str, doc: Document) -> Document:
         _check_anchors(text, doc)
     doc.root = nodes[0]
     doc.data = _Walker(doc).walk(nodes[0], ())
+    if doc.data is None and not doc.diagnostics:
+        # `---` alone, `~` or `null`: without a diagnostic the record would silently drop out of the corpus
+        doc.error((), "empty-file", "the file holds no data (only null)", "fill in the record or delete the file")
     return doc
 
 
