@@ -84,6 +84,8 @@ class Links:
                 self._by_id.setdefault(chapter.id, chapter)
                 for clause in chapter.clauses:
                     self._by_id.setdefault(clause.id, clause)
+        for term in corpus.glossary:
+            self._by_id.setdefault(term.id, term)
 
     def get(self, record_id: str) -> Linkable | None:
         return self._by_id.get(record_id)

@@ -96,11 +96,16 @@ class SiteRenderer:
             path = target if isinstance(target, str) else path_of(target)
             return relative(path, ctx["page_path"])
 
+        @jinja2.pass_context
+        def ref(ctx, record_id: str):
+            obj = links.get(record_id)
+            return link(ctx, obj) if obj is not None else inline(record_id)
+
         def vocab(value: str, vocabulary: str) -> str:
             return inline(corpus.label(vocabulary, value))
 
         self.env.filters.update(
-            t=inline, md=md, cell=cell_f, link=link, url=url, attr=attr, anchor=anchor, vocab=vocab,
+            t=inline, md=md, ref=ref, cell=cell_f, link=link, url=url, attr=attr, anchor=anchor, vocab=vocab,
             badge=score_badge, score=score_detail, band=band_badge, status=self.status_label,
             value=format_value, interval=format_interval, extlink=extlink,
             wording=self.wording_label,
