@@ -8,10 +8,12 @@ watches the record folders under ``mkdocs serve`` and hands the search index to
 
 from __future__ import annotations
 
+import html
 import json
 import logging
 from pathlib import Path
 
+from markupsafe import Markup
 from mkdocs.config import config_options as c
 from mkdocs.config.base import Config
 from mkdocs.config.defaults import MkDocsConfig
@@ -26,6 +28,11 @@ from .errors import CasebookError
 from .validate import CASES_DIR, CATALOG_DIR, validate
 
 log = logging.getLogger("mkdocs.plugins.casebook")
+
+
+def safe_title(title_html: str) -> str:
+    """The plain text of a rendered heading, HTML-escaped once (for Material's <title>)."""
+    return html.escape(Markup(title_html).striptags(), quote=False)  # noqa: S704 — only stripped to text
 
 
 class CasebookConfig(Config):
@@ -98,6 +105,10 @@ class CasebookPlugin(BasePlugin[CasebookConfig]):
     def on_page_context(self, context, *, page: Page, config: MkDocsConfig, nav):
         if page.file.src_uri in self.sources:
             page.edit_url = self.edit_url(self.sources[page.file.src_uri])
+            if page.title and "title" not in page.meta:
+                # Material prints `page.title | striptags` into <title>, which unescapes entities: a record
+                # title containing "</title><script>" would become markup. meta.title is printed as is.
+                page.meta["title"] = safe_title(page.title)
         return context
 
     def edit_url(self, source: Path | None) -> str | None:

@@ -13,7 +13,7 @@ FIXTURE = REPO / "tests" / "fixtures" / "corpus"
 HAND_WRITTEN = ["index.md", "about.md", "guide/adoption.md", "guide/methodology.md", "guide/contributing.md"]
 EDIT_BASE = "https://git.example.org/casebook/edit/main/"
 
-HOSTILE_TITLE = "<script>alert(1)</script> 攻撃 | {#x} *強調*"
+HOSTILE_TITLE = "</title><script>alert(1)</script> 攻撃 | {#x} *強調*"
 HOSTILE_SUMMARY = "<img src=x onerror=alert(2)> [危険](javascript:alert(3)) 参照 R-HALLUCINATION"
 
 

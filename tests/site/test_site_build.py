@@ -99,7 +99,7 @@ def test_record_text_is_escaped(built):
     page = (built / "casestudies" / "hostile-case" / "index.html").read_text(encoding="utf-8")
     s = scan(page)
     assert HOSTILE_TITLE in s.plain  # shown as text …
-    assert "<script>alert(1)</script>" not in page
+    assert "<script>alert(1)</script>" not in page and "</title><script>" not in page
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in page
     assert not any(tag == "img" and a.get("onerror") for tag, a in s.tags)
     assert not any(url.startswith("javascript:") for _, url in s.links)
