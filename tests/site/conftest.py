@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 import shutil
 from pathlib import Path
 
@@ -20,7 +21,11 @@ HOSTILE_SUMMARY = "<img src=x onerror=alert(2)> [危険](javascript:alert(3)) �
 def make_project(dest: Path, hostile: bool = True) -> Path:
     """A buildable project: the fixture corpus, the repo's mkdocs.yml and assets, stub hand-written pages."""
     shutil.copytree(FIXTURE, dest)
-    shutil.copy(REPO / "mkdocs.yml", dest / "mkdocs.yml")
+    config = (REPO / "mkdocs.yml").read_text(encoding="utf-8")
+    (dest / "mkdocs.yml").write_text(config, encoding="utf-8")
+    for folder in re.findall(r"^\s*custom_dir:\s*['\"]?([^'\"\s#]+)", config, re.MULTILINE):
+        if (REPO / folder).is_dir():  # theme overrides added by the search/QA work
+            shutil.copytree(REPO / folder, dest / folder)
     shutil.copytree(REPO / "content" / "assets", dest / "content" / "assets")
     shutil.copy(REPO / "content" / "api.md", dest / "content" / "api.md")
     for name in HAND_WRITTEN:
