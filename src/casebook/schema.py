@@ -89,6 +89,8 @@ def _report(doc: Document, err: SchemaError, flagged: set[Pointer], missing: set
                 hint = f"add `{name}:` — {_description(sub)}" if sub else f"add `{name}:`"
                 doc.error(ptr, "missing-field", f"missing required field `{name}`", hint, key=True)
         return
+    if kind == "format" and ptr in flagged:
+        return  # a date that already fails its pattern is not also "not a real calendar date"
     flagged.add(ptr)
     trap = doc.traps.get(ptr)
     if kind == "type":
