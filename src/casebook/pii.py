@@ -76,13 +76,28 @@ def _phone_ok(raw: str) -> bool:
                                                              or raw.startswith("+"))
 
 
+# What may follow an `example` label: the reserved example domains (RFC 2606, JPRS) and their subdomains.
+_EXAMPLE_SUFFIXES = {"com", "net", "org", "jp", "co.jp", "ne.jp", "or.jp", "ac.jp", "go.jp", "ad.jp", "gr.jp",
+                     "lg.jp", "ed.jp"}
+
+
 def _email_ok(domain: str) -> bool:
     labels = domain.lower().split(".")
-    return not ("example" in labels[:-1] or labels[-1] in ("example", "invalid", "test", "localhost"))
+    if labels[-1] in ("example", "invalid", "test", "localhost"):
+        return False
+    # `example.com.other.jp` is a real domain: only `example` followed by a reserved suffix is safe
+    return not any(label == "example" and ".".join(labels[i + 1:]) in _EXAMPLE_SUFFIXES
+                   for i, label in enumerate(labels[:-1]))
+
+
+# Digits in any script, and characters NFKC turns into digits or @ (superscripts, circled numbers).
+_MAYBE = re.compile(r"[\d@＠﹫\u00b2\u00b3\u00b9\u2070-\u2089\u2460-\u24ff\u2776-\u2793\u3251-\u325f\u32b1-\u32bf]")
 
 
 def scan(text: str) -> Iterator[Finding]:
     """Yield every likely piece of personal data in ``text`` (full-width digits are folded first)."""
+    if not _MAYBE.search(text):  # every detector needs a digit or an @; most prose has neither
+        return
     t = unicodedata.normalize("NFKC", text)
     for m in _MY_NUMBER.finditer(t):
         digits = re.sub(r"\D", "", m.group(1))

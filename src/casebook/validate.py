@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import gc
 import re
 import unicodedata
 from dataclasses import dataclass, field
@@ -81,6 +82,18 @@ def discover(root: Path) -> tuple[list[Path], list[Path], list[Diagnostic]]:
 
 def validate(root: Path, today: dt.date | None = None, only_cases: list[Path] | None = None) -> Result:
     """Validate the project at ``root``; ``only_cases`` limits the case studies (for previews)."""
+    # Parse trees of every file stay alive until the end; the cyclic GC would rescan them again and
+    # again (it doubled the time for 1,000 case studies). Nothing here creates reference cycles to free.
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        return _validate(root, today, only_cases)
+    finally:
+        if was_enabled:
+            gc.enable()
+
+
+def _validate(root: Path, today: dt.date | None, only_cases: list[Path] | None) -> Result:
     today = today or dt.date.today()
     catalog_files, case_files, diags = discover(root)
     if only_cases is not None:
