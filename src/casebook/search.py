@@ -1,12 +1,141 @@
-"""Post-processing of Material for MkDocs' search index (no MkDocs imports).
+"""Japanese search support for the site: a query/index separator and index post-processing.
 
-``enhance_index`` is called by the MkDocs plugin on ``site/search/search_index.json``
-in ``on_post_build``. Placeholder: returns the index unchanged.
+Material for MkDocs segments page text with TinySegmenter but splits a reader's query only with
+``search.separator`` (each part becomes a prefix term, parts are OR'ed). Two things make Japanese queries
+find what readers type (measurements: ``scripts/search_recall.py``, ``tests/search_queries.yaml``):
+
+1. :data:`SEPARATOR`, set as ``plugins: search: separator`` in ``mkdocs.yml``, splits index *and* query
+   where the script changes (kanji ↔ kana, hiragana ↔ katakana, Latin ↔ Japanese), on Japanese punctuation
+   and U+200B, and drops short hiragana runs after content characters (particles, okurigana). A query
+   typed without spaces (個人情報の漏えい, 委託先の監督) becomes the same pieces the index holds.
+2. :func:`enhance_index`, called by the MkDocs plugin on ``search/search_index.json`` after the build,
+   adds a hidden field (:data:`FIELD`) to every document with words the browser's tokenizer cannot derive:
+   suffixes of long katakana runs (インジェクション inside プロンプトインジェクション) and, with SudachiPy,
+   dictionary spellings of words the page writes differently (問合せ → 問い合わせ). The field is indexed
+   but never displayed.
+
+This module imports no MkDocs; it works on the index as a plain dict.
 """
 
 from __future__ import annotations
 
+import functools
+import html
+import re
+from collections.abc import Iterable
+
+#: Name of the hidden index field added by :func:`enhance_index`.
+FIELD = "kw"
+#: Its boost relative to ``text`` (1.0) and ``title`` (1000.0, Material's default).
+FIELD_BOOST = 1.0
+
+_HAN = "\u3005\u3006\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"  # 々〆 + CJK ideographs
+_HIRA = "\u3041-\u3096\u309d\u309e"
+_KATA = "\u30a1-\u30fa\u30fc-\u30ff\uff66-\uff9f"  # without ・ (U+30FB), which separates
+_LATIN = "A-Za-z0-9\uff10-\uff19\uff21-\uff3a\uff41-\uff5a"
+_PUNCT = (
+    "\\s\\-\u3000\u200b、。，．・「」『』（）()［］\\[\\]【】〈〉《》〔〕｛｝：:；;！!？?／/…‥"
+    "\u201c\u201d\u2018\u2019\"'〜～,."
+)
+
+#: ``search.separator`` for Material: punctuation runs; a hiragana run of 1–2 characters after a content
+#: character (particles and okurigana: 個人情報[の]漏[えい], 乗[っ]取[り]); zero-width splits where the script
+#: changes. Longer hiragana runs stay words. Uses lookbehind (Chrome ≥ 62, Firefox ≥ 78, Safari ≥ 16.4).
+SEPARATOR = (
+    f"[{_PUNCT}]+"
+    f"|(?<=[{_HAN}{_KATA}{_LATIN}])[{_HIRA}]{{1,2}}(?![{_HIRA}])"
+    f"|(?<=[{_HAN}])(?=[{_HIRA}{_KATA}{_LATIN}])"
+    f"|(?<=[{_HIRA}])(?=[{_HAN}{_KATA}{_LATIN}])"
+    f"|(?<=[{_KATA}])(?=[{_HAN}{_HIRA}{_LATIN}])"
+    f"|(?<=[{_LATIN}])(?=[{_HAN}{_HIRA}{_KATA}])"
+)
+
+_TAG = re.compile(r"<[^>]+>")
+_KATA_RUN = re.compile(f"[{_KATA}]{{5,}}")
+_HAN_CHAR = re.compile(f"[{_HAN}]")
+_NOT_WORD_START = set("ーンァィゥェォッャュョヮヵヶ")
+_MIN_SUFFIX = 3
+
+
+def plain_text(markup: str) -> str:
+    """Text of an index field: tags removed, entities decoded."""
+    return html.unescape(_TAG.sub(" ", markup or ""))
+
+
+def katakana_suffixes(text: str) -> list[str]:
+    """Proper suffixes (≥ 3 characters, starting like a word) of each katakana run of ≥ 5 characters."""
+    out: list[str] = []
+    for run in _KATA_RUN.findall(text):
+        for i in range(1, len(run) - _MIN_SUFFIX + 1):
+            if run[i] not in _NOT_WORD_START:
+                out.append(run[i:])
+    return out
+
+
+@functools.lru_cache(maxsize=1)
+def _tokenizer():
+    try:
+        from sudachipy import Dictionary
+    except ImportError:  # pragma: no cover - sudachipy is a declared dependency
+        return None
+    return Dictionary(dict="core").create()
+
+
+def sudachi_words(text: str) -> list[str]:
+    """Dictionary spellings of words written differently in ``text`` (問合せ → 問い合わせ, 漏洩 → 漏えい).
+
+    The browser splits a typed 問い合わせ into 問 and 合; the page's 問合せ gives only 問合. Adding the
+    normalised form lets the reader's spelling match. Words the page already spells that way add nothing.
+    """
+    tok = _tokenizer()
+    if tok is None or not text.strip():
+        return []
+    from sudachipy import SplitMode
+
+    out: list[str] = []
+    for chunk in _chunks(text):
+        for m in tok.tokenize(chunk, SplitMode.C):
+            surface = m.surface()
+            norm = m.normalized_form()
+            if norm != surface and _HAN_CHAR.search(norm) and norm not in text:
+                out.append(norm)
+    return out
+
+
+def _chunks(text: str, limit: int = 4000) -> Iterable[str]:
+    """Sudachi refuses very long inputs: cut at sentence ends."""
+    start = 0
+    while start < len(text):
+        end = min(len(text), start + limit)
+        if end < len(text):
+            cut = text.rfind("。", start, end)
+            end = cut + 1 if cut > start else end
+        yield text[start:end]
+        start = end
+
+
+def hidden_terms(title: str, text: str) -> list[str]:
+    """The hidden field's words for one index document, deduplicated, in first-seen order."""
+    body = f"{plain_text(title)}\n{plain_text(text)}"
+    seen: dict[str, None] = {}
+    for word in (*katakana_suffixes(body), *sudachi_words(body)):
+        seen.setdefault(word, None)
+    return list(seen)
+
 
 def enhance_index(index: dict) -> dict:
-    """Return the search index, enhanced for Japanese queries (identity for now)."""
+    """Add the hidden field to Material's search index (``{"config": …, "docs": [...]}``), in place.
+
+    Returns the same dict. Idempotent: an index that already has the field is returned unchanged.
+    """
+    config = index.setdefault("config", {})
+    fields = config.setdefault("fields", {})
+    if FIELD in fields:
+        return index
+    fields[FIELD] = {"boost": FIELD_BOOST}
+    for doc in index.get("docs", []):
+        terms = hidden_terms(doc.get("title", ""), doc.get("text", ""))
+        if terms:
+            doc[FIELD] = " ".join(terms)
     return index
+
