@@ -40,10 +40,12 @@ def build(root: Path, args: argparse.Namespace) -> int:
     site_dir = (args.site_dir or root / "site").resolve()
     site_dir.parent.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix=f".{site_dir.name}-", dir=site_dir.parent))
+    staging.chmod(0o755)  # mkdtemp makes it private; the published site must be readable by a web server
     try:
         build_site(root, staging, args.strict)
         if not args.no_pdf:
             info = render_report(corpus, staging / "report.pdf")
+            (staging / "report.pdf").chmod(0o644)
             print(f"report.pdf: {info.pages} pages", file=sys.stderr)
         write_checksums(staging)
         _swap(staging, site_dir)
