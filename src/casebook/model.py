@@ -241,7 +241,8 @@ def wilson(rate: float, n: int, z: float = 1.959963984540054) -> Interval:
     denom = 1 + z * z / n
     centre = (p + z * z / (2 * n)) / denom
     half = z * math.sqrt(p * (1 - p) / n + z * z / (4 * n * n)) / denom
-    return Interval(max(0.0, centre - half), min(1.0, centre + half))
+    # Rounding leaves 5e-17 for 0 and 0.9999… for 1 at the extremes; the interval always contains p.
+    return Interval(min(max(0.0, centre - half), p), max(min(1.0, centre + half), p))
 
 
 @dataclass(eq=False)
