@@ -115,23 +115,26 @@ def test_issue_form_asks_what_the_editors_need():
     for want in ("業態", "地域ブロック", "サービスの概要", "構成パターン", "実証の段階", "名称公表の同意の有無"):
         assert want in labels, want
     region = next(i for i in form["body"] if i.get("id") == "region")
-    assert any("非公開" in o for o in region["attributes"]["options"])
+    assert any("非公表" in o for o in region["attributes"]["options"])
     boxes = [i for i in form["body"] if i["type"] == "checkboxes"]
     assert boxes and all(o["required"] for b in boxes for o in b["attributes"]["options"])
     assert any("個人情報" in o["label"] for b in boxes for o in b["attributes"]["options"])
 
 
-def test_issue_form_options_match_the_schema_enums():
-    """Every option names its record value in brackets, and that value is one the schema allows."""
+def test_issue_form_options_match_the_vocabularies():
+    """Each option reads `value: 表示名`, with the record value the schema allows and the site's label for it."""
     from casebook.checks import enum_values
 
+    labels = _load(ROOT / "content" / "catalog" / "vocabularies.yaml")["vocabularies"]
     form = _load(ROOT / ".github" / "ISSUE_TEMPLATE" / "case-study.yml")
     by_id = {i.get("id"): i for i in form["body"]}
     for field, vocab in (("institution-type", "institution_type"), ("region", "region"),
                          ("patterns", "pattern"), ("provenance", "provenance")):
         options = by_id[field]["attributes"]["options"]
-        values = [re.search(r"（([a-z-]+)）$", o).group(1) for o in options]
+        values = [o.split(": ", 1)[0] for o in options]
         assert sorted(values) == sorted(enum_values(vocab)), field
+        for option, value in zip(options, values, strict=True):
+            assert option == f"{value}: {labels[vocab][value]['ja']}", option
 
 
 def _console_scripts() -> set[str]:
@@ -172,3 +175,26 @@ def test_pre_commit_accepts_manifest_and_config():
         done = subprocess.run([sys.executable, "-m", "pre_commit", sub, str(path)], capture_output=True,
                               text=True, timeout=120, cwd=ROOT)
         assert done.returncode == 0, done.stdout + done.stderr
+
+
+def test_contributing_names_only_real_commands_and_options():
+    """Every `casebook …` command line quoted in CONTRIBUTING.md parses with the real CLI."""
+    import shlex
+
+    from casebook.cli import _parser
+
+    text = (ROOT / "CONTRIBUTING.md").read_text(encoding="utf-8")
+    lines = set(re.findall(r"`(casebook [^`]+)`", text))
+    lines |= {m.split("#")[0].strip() for m in re.findall(r"^(casebook [^\n]+)$", text, re.M)}
+    assert any(ln.startswith("casebook validate") for ln in lines)
+    for line in sorted(lines):
+        argv = [a for a in shlex.split(line.replace("<ID>", "x").replace("<id>", "x"))[1:] if "…" not in a]
+        if argv in (["--help"], []) or argv[0].endswith(":"):  # help, or the command's own output quoted
+            continue
+        if len(argv) == 1:  # a command named in prose (`casebook new`): the sub-command must exist
+            assert argv[0] in _parser()._subparsers._group_actions[0].choices, line
+            continue
+        try:
+            _parser().parse_args(argv)
+        except SystemExit as exc:
+            pytest.fail(f"CONTRIBUTING.md quotes `{line}`, which the CLI rejects ({exc.code})")
