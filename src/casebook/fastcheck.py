@@ -31,6 +31,19 @@ _TYPES: dict[str, Callable[[Any], bool]] = {
 }
 
 
+
+@cache
+def ecma_regex(pattern: str) -> re.Pattern[str]:
+    """A JSON Schema ``pattern`` as Python regex with ECMA-262's `$`.
+
+    In ECMA-262 a final `$` is the end of the text; Python's `$` also matches before a final newline,
+    which let an id such as "R-NEW\\n" through both the fast check and jsonschema.
+    """
+    if pattern.endswith("$") and not pattern.endswith("\\$"):
+        pattern = pattern[:-1] + r"\Z"
+    return re.compile(pattern)
+
+
 def _date_ok(value: Any) -> bool:
     if not isinstance(value, str):
         return True
@@ -85,7 +98,7 @@ class _Compiler:
             allowed = [_freeze(x) for x in schema["enum"]]
             checks.append(lambda v: _freeze(v) in allowed)
         if "pattern" in schema:
-            rx = re.compile(schema["pattern"])
+            rx = ecma_regex(schema["pattern"])
             checks.append(lambda v: not isinstance(v, str) or rx.search(v) is not None)
         if "format" in schema:
             if schema["format"] != "date":

@@ -4,14 +4,15 @@ from __future__ import annotations
 
 import difflib
 import unicodedata
+from collections.abc import Iterator
 from functools import cache
 from typing import Any
 
-from jsonschema import Draft202012Validator, FormatChecker
+from jsonschema import Draft202012Validator, FormatChecker, validators
 from jsonschema.exceptions import ValidationError as SchemaError
 from referencing import Registry, Resource
 
-from .fastcheck import compiled
+from .fastcheck import compiled, ecma_regex
 from .load import Document, Pointer, pointer_text
 from .schemas import all_schemas, schema_for
 
@@ -26,10 +27,17 @@ def _registry() -> Registry:
     )
 
 
+def _pattern(validator: Any, pattern: str, instance: Any, schema: dict[str, Any]) -> Iterator[SchemaError]:
+    if validator.is_type(instance, "string") and not ecma_regex(pattern).search(instance):
+        yield SchemaError(f"{instance!r} does not match {pattern!r}")
+
+
+_Validator = validators.extend(Draft202012Validator, {"pattern": _pattern})
+
+
 @cache
 def validator(stem: str) -> Draft202012Validator:
-    return Draft202012Validator(schema_for(stem), registry=_registry(),
-                                format_checker=FormatChecker(formats=["date"]))
+    return _Validator(schema_for(stem), registry=_registry(), format_checker=FormatChecker(formats=["date"]))
 
 
 def check(doc: Document, stem: str) -> None:
