@@ -60,7 +60,7 @@ def discover(root: Path) -> tuple[list[Path], list[Path], list[Diagnostic]]:
                                         "only case-study folders belong in casestudies/",
                                         f"move it into casestudies/<id>/{CASE_FILE}"))
                 continue
-            if not _FOLDER_NAME.match(entry.name):
+            if not _FOLDER_NAME.fullmatch(entry.name):  # `$` alone would accept a final newline
                 odd = "".join(sorted({c for c in entry.name if ord(c) > 127 or not c.isalnum()} - {"-"}))
                 diags.append(Diagnostic(Location(entry), "folder-name",
                                         f"folder name `{entry.name}` is not a valid case id"

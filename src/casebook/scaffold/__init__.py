@@ -15,7 +15,7 @@ _SLUG = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
 
 def new_case(root: Path, slug: str, today: dt.date | None = None) -> Path:
     """Write ``casestudies/<slug>/case.yaml``; refuses bad slugs and existing folders."""
-    if not _SLUG.match(slug) or len(slug) > 80:
+    if not _SLUG.fullmatch(slug) or len(slug) > 80:  # fullmatch: `$` would accept "slug\n"
         raise UsageError(f"`{slug}` is not a valid case id: use lower-case ASCII letters, digits and hyphens")
     folder = root / "casestudies" / slug
     if folder.exists():
