@@ -267,3 +267,14 @@ def test_every_catalogue_schema_reports_a_wrong_top_level(stem: str) -> None:
     doc = check(f"{kind}: 3\n", stem)
     assert [d.code for d in doc.diagnostics] == ["type"]
     assert (doc.diagnostics[0].location.line, doc.diagnostics[0].location.column) == (1, len(kind) + 3)
+
+
+
+def test_pattern_end_is_the_end_of_the_text() -> None:
+    """JSON Schema patterns are ECMA-262: `$` does not match before a final newline (Python's does)."""
+    (d,) = case(("risk: R-HALLUCINATION", 'risk: "R-HALLUCINATION\\n"')).diagnostics
+    assert d.code == "non-ascii-id" and "U+000A" in d.message
+    risks = ('risks:\n  - id: "R-NEW\\n"\n    name: {ja: 新, en: New}\n    category: conduct\n'
+             '    description: {ja: 説明}\n    provisions: []\n    mappings: {}\n')
+    assert [d.code for d in check(risks, "risks").diagnostics] == ["non-ascii-id"]
+    assert check(risks.replace("\\n", ""), "risks").diagnostics == []
