@@ -63,13 +63,27 @@ def plain_text(markup: str) -> str:
 
 
 def katakana_suffixes(text: str) -> list[str]:
-    """Proper suffixes (≥ 3 characters, starting like a word) of each katakana run of ≥ 5 characters."""
+    """Suffixes of each katakana run of ≥ 5 characters that start at a word inside it.
+
+    With SudachiPy the run is split into its mode-A words (プロンプト|インジェクション → インジェクション);
+    without it every proper suffix of ≥ 3 characters that can start a word is used.
+    """
     out: list[str] = []
-    for run in _KATA_RUN.findall(text):
-        for i in range(1, len(run) - _MIN_SUFFIX + 1):
-            if run[i] not in _NOT_WORD_START:
+    for run in dict.fromkeys(_KATA_RUN.findall(text)):
+        starts = _word_starts(run)
+        for i in starts if starts is not None else range(1, len(run) - _MIN_SUFFIX + 1):
+            if 0 < i <= len(run) - _MIN_SUFFIX and run[i] not in _NOT_WORD_START:
                 out.append(run[i:])
     return out
+
+
+def _word_starts(run: str) -> list[int] | None:
+    tok = _tokenizer()
+    if tok is None:
+        return None
+    from sudachipy import SplitMode
+
+    return [m.begin() for m in tok.tokenize(run, SplitMode.A)]
 
 
 @functools.lru_cache(maxsize=1)
