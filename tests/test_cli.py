@@ -198,7 +198,7 @@ def test_new_writes_a_template_that_fails_until_filled(capsys: pytest.CaptureFix
     codes = {m[1] for m in re.finditer(r"error\[([a-z0-9-]+)\]", out)}
     assert codes == {"placeholder"}  # only the markers are wrong
     values = "\n".join(line for line in text.splitlines() if not line.startswith("#"))  # not the header
-    assert out.count("error[placeholder]") == values.count(PLACEHOLDER) == 13
+    assert out.count("error[placeholder]") == values.count(PLACEHOLDER) == 14
 
 
 def test_new_validates_once_the_markers_are_filled(capsys: pytest.CaptureFixture[str], project: Path) -> None:

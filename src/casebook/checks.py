@@ -223,8 +223,15 @@ def check_corpus(corpus: Corpus, docs_by_path: dict[Path, Document]) -> None:
             doc = doc_of(risk.origin.path)
             doc.diagnostics.append(_at(doc, risk.origin, "no-mitigation", f"risk `{risk.id}` has no mitigation",
                                        "add a mitigation whose `mitigates` lists it", "warning"))
+    named = [r for r in corpus.risks.values() if r.programme_named and r.status != "retired"]
     for case in corpus.cases.values():
         doc = doc_of(case.origin.path)
+        missing = [r.id for r in named if case.assessment_for(r) is None]
+        if missing:
+            doc.error(("assessments",), "named-risk-missing",
+                      f"the programme's named risk(s) {', '.join(missing)} are not assessed",
+                      "every case study assesses the four risks the programme names; add an assessment "
+                      "for each (say why the residual is low if the risk hardly applies)", severity="warning")
         for i, a in enumerate(case.assessments):
             ptr = _assessment_ptr(doc, a.risk.id, i)
             for j, applied in enumerate(a.mitigations):

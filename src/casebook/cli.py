@@ -110,7 +110,8 @@ def cmd_new(root: Path, args: argparse.Namespace) -> int:
     from .scaffold import new_case
 
     path = new_case(root, args.slug)
-    print(f"created {path.relative_to(root)} — fill in every 【要記入】 field, then run: casebook validate")
+    folder = path.parent.relative_to(root)
+    print(f"created {path.relative_to(root)} — fill in every 【要記入】 field, then run: casebook validate {folder}")
     return EXIT_OK
 
 

@@ -53,6 +53,7 @@ class Document:
     traps: dict[Pointer, Trap] = field(default_factory=dict)
     diagnostics: list[Diagnostic] = field(default_factory=list)
     root: yaml.Node | None = None  # the parse tree, kept so positions are looked up only when needed
+    kind: str | None = None  # "casestudy" or the catalogue key, once the validator knows it
 
     def location(self, pointer: Pointer = (), key: bool = False) -> Location:
         """Line and column of the value at ``pointer`` (of its key with ``key=True``).
@@ -60,6 +61,8 @@ class Document:
         Walks the parse tree instead of storing a position for every value: almost every record is
         valid, so positions are needed for a handful of nodes at most. Falls back to the closest parent.
         """
+        if self.root is None and self.data is not None:
+            self.root = _reparse(self.path)  # dropped by a worker process; the file has not changed
         node = self.root
         if node is None:
             return Location(self.path, 1, 1)
@@ -78,6 +81,13 @@ class Document:
               severity: str = "error") -> None:
         self.diagnostics.append(Diagnostic(self.location(pointer, key), code, message, hint, severity,
                                            pointer_text(pointer)))
+
+
+def _reparse(path: Path) -> yaml.Node | None:
+    try:
+        return yaml.compose(path.read_bytes().decode("utf-8").removeprefix("\ufeff"), Loader=_Loader)
+    except (OSError, UnicodeDecodeError, yaml.YAMLError):
+        return None
 
 
 def _child(node: yaml.Node, part: str | int) -> tuple[yaml.Node | None, yaml.Node] | None:

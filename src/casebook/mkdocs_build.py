@@ -45,7 +45,8 @@ def build_site(root: Path, site_dir: Path, strict: bool) -> None:
         finally:
             config.plugins.on_shutdown()
     except MkDocsException as exc:
-        raise RenderError(f"mkdocs build failed: {exc}", Location(config_file)) from exc
+        detail = "".join(f"\n  {m}" for m in counter.messages)  # strict mode aborts without saying why
+        raise RenderError(f"mkdocs build failed: {exc}{detail}", Location(config_file)) from exc
     except SystemExit as exc:  # mkdocs aborts some failures this way
         raise RenderError(f"mkdocs build aborted ({exc.code})", Location(config_file)) from exc
     finally:

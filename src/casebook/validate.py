@@ -4,8 +4,11 @@ from __future__ import annotations
 
 import datetime as dt
 import gc
+import multiprocessing
+import os
 import re
 import unicodedata
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -99,43 +102,25 @@ def _validate(root: Path, today: dt.date | None, only_cases: list[Path] | None) 
     if only_cases is not None:
         wanted = {p.resolve() for p in only_cases}
         case_files = [p for p in case_files if p.resolve() in wanted or p.parent.resolve() in wanted]
+    jobs = [(p, False, today) for p in catalog_files] + [(p, True, today) for p in case_files]
+    staged = _run_stages(jobs)
+    documents = [doc for doc, _ok in staged]
+    check_case_ids([doc for doc in documents if doc.kind == "casestudy" and doc.data is not None])
     builder = Builder(root)
-    documents: list[Document] = []
-    usable: list[tuple[Document, str | None]] = []
-    for path in catalog_files:
-        doc = load_file(path)
-        documents.append(doc)
-        if doc.data is None:
-            continue
-        kind = _catalog_kind(doc)
-        if kind:
-            schema.check(doc, CATALOG_KINDS[kind])
-            usable.append((doc, kind))
-    for path in case_files:
-        doc = load_file(path)
-        documents.append(doc)
-        if doc.data is None:
-            continue
-        schema.check(doc, "casestudy")
-        usable.append((doc, None))
-    check_documents(documents)
-    check_case_ids([doc for doc, kind in usable if kind is None])
     broken_cases: list[Document] = []
-    for doc, kind in usable:
-        if kind is None:
-            check_case(doc, today)
-        if _has_errors(doc):
+    for doc, built_on in staged:
+        if doc.kind is None:
+            continue
+        if not built_on or _has_errors(doc, ("duplicate-id",)):
             # A record that failed its schema is not built on, but its references are still checked
             # below so that one run reports every problem.
-            if kind is None:
+            if doc.kind == "casestudy":
                 broken_cases.append(doc)
             continue
-        if kind is None:
+        if doc.kind == "casestudy":
             builder.add_case(doc)
         else:
-            builder.add_catalog(doc, kind)
-    for doc in documents:
-        _scan_pii(doc)
+            builder.add_catalog(doc, doc.kind)
     corpus = builder.build()
     if corpus is None:
         missing = [k for k in ("publication", "scoring", "scales", "vocabularies")
@@ -152,6 +137,54 @@ def _validate(root: Path, today: dt.date | None, only_cases: list[Path] | None) 
         diags.extend(doc.diagnostics)
     report = Report(sorted(diags, key=Diagnostic.sort_key))
     return Result(report, corpus if not report.errors else None, documents)
+
+
+# Below this many files the start-up of worker processes costs more than it saves.
+PARALLEL_THRESHOLD = 200
+
+
+def _run_stages(jobs: list[tuple[Path, bool, dt.date]]) -> list[tuple[Document, bool]]:
+    """Run the per-file stage for every file, on every core when there are many files."""
+    workers = min(os.cpu_count() or 1, 8)
+    if len(jobs) < PARALLEL_THRESHOLD or workers < 2 or os.environ.get("CASEBOOK_WORKERS") == "1":
+        return [_stage(job) for job in jobs]
+    try:
+        context = multiprocessing.get_context("fork")
+    except ValueError:  # no fork (Windows): serial is faster than spawning interpreters
+        return [_stage(job) for job in jobs]
+    chunk = max(1, len(jobs) // (workers * 4))
+    with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
+        return list(pool.map(_stage_detached, jobs, chunksize=chunk))
+
+
+def _stage(job: tuple[Path, bool, dt.date]) -> tuple[Document, bool]:
+    """Everything that needs only one file: load, schema, single-record checks, PII.
+
+    Returns the document and whether it may be built on (no load or schema errors).
+    """
+    path, is_case, today = job
+    doc = load_file(path)
+    if doc.data is None:
+        return doc, False
+    if is_case:
+        doc.kind = "casestudy"
+        schema.check(doc, "casestudy")
+        check_case(doc, today)
+    else:
+        doc.kind = _catalog_kind(doc)
+        if doc.kind:
+            schema.check(doc, CATALOG_KINDS[doc.kind])
+    built_on = not _has_errors(doc)
+    check_documents([doc])
+    _scan_pii(doc)
+    return doc, built_on
+
+
+def _stage_detached(job: tuple[Path, bool, dt.date]) -> tuple[Document, bool]:
+    """The stage in a worker process: the parse tree stays behind (the parent re-reads it if asked)."""
+    doc, built_on = _stage(job)
+    doc.root = None
+    return doc, built_on
 
 
 def _catalog_kind(doc: Document) -> str | None:
@@ -176,8 +209,8 @@ def _catalog_kind(doc: Document) -> str | None:
     return None
 
 
-def _has_errors(doc: Document) -> bool:
-    return any(d.severity == "error" for d in doc.diagnostics)
+def _has_errors(doc: Document, codes: tuple[str, ...] | None = None) -> bool:
+    return any(d.severity == "error" and (codes is None or d.code in codes) for d in doc.diagnostics)
 
 
 def _scan_pii(doc: Document) -> None:
