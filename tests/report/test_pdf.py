@@ -200,3 +200,12 @@ def test_hostile_case_text_renders_as_inert_text(hostile_root, secret, tmp_path)
     figures = [e for e in struct_elements(reader) if e["/S"] == "/Figure"]
     assert [f.get("/Alt") for f in figures] == ["システム構成の図"]
 
+
+
+def test_subprocess_reports_an_invalid_project_as_a_render_error(tmp_path):
+    from casebook.errors import RenderError
+
+    (tmp_path / "content" / "catalog").mkdir(parents=True)
+    with pytest.raises(RenderError, match="subprocess"):
+        render_report_subprocess(tmp_path, tmp_path / "x.pdf")
+    assert not (tmp_path / "x.pdf").exists()

@@ -45,7 +45,7 @@ _UNITS = {"seconds": "秒", "count": "件", "score": "点"}
 
 def templates_dir(root: Path) -> Path:
     """The project's own ``templates/report`` when it has one, otherwise Casebook's."""
-    own = root / "templates" / "report"
+    own = root.resolve() / "templates" / "report"
     return own if (own / MAIN_TEMPLATE).is_file() else DEFAULT_TEMPLATES
 
 

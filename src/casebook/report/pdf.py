@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import logging
 import os
@@ -81,6 +82,33 @@ def add_header_scope(document, pdf) -> None:
         attributes["Scope"] = scope
 
 
+@contextlib.contextmanager
+def _fast_page_references():
+    """Make ``pydyf.PDF.page_references`` O(1) while we write a PDF.
+
+    pydyf rebuilds the tuple of page references on every access, and WeasyPrint's tagging reads it once per
+    structure element: quadratic in pages (minutes at ~1,000 tagged pages). The cached tuple is rebuilt
+    whenever a page has been added, so it always equals what pydyf would return.
+    """
+    import pydyf
+
+    original = pydyf.PDF.page_references
+
+    def cached(self):
+        kids = self.pages["Kids"]
+        cache = self.__dict__.get("_casebook_page_refs")
+        if cache is None or cache[0] != len(kids):
+            cache = (len(kids), original.fget(self))
+            self.__dict__["_casebook_page_refs"] = cache
+        return cache[1]
+
+    pydyf.PDF.page_references = property(cached)
+    try:
+        yield
+    finally:
+        pydyf.PDF.page_references = original
+
+
 def write_pdf(html: str, output: Path, *, base: Path, stylesheet: Path, folders: list[Path],
               variant: str | None) -> tuple[int, list[str]]:
     """Render ``html`` to ``output`` (atomically). Returns (page count, WeasyPrint warnings)."""
@@ -100,8 +128,9 @@ def write_pdf(html: str, output: Path, *, base: Path, stylesheet: Path, folders:
         rendered = document.render(stylesheets=[css], pdf_variant=variant, pdf_tags=variant == "pdf/ua-1",
                                    uncompressed_pdf=False)
         tagged = variant == "pdf/ua-1"
-        rendered.write_pdf(tmp, finisher=add_header_scope if tagged else None, pdf_variant=variant,
-                           pdf_tags=tagged)
+        with _fast_page_references():
+            rendered.write_pdf(tmp, finisher=add_header_scope if tagged else None, pdf_variant=variant,
+                               pdf_tags=tagged)
         pages = len(rendered.pages)
         tmp.replace(output)
     except RefusedFetch as exc:
