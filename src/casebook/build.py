@@ -94,8 +94,7 @@ class Builder:
 
     @staticmethod
     def _origin(doc: Document, ptr: Pointer) -> Origin:
-        loc = doc.location(ptr)
-        return Origin(doc.path, loc.line, loc.column)
+        return Origin(doc.path, doc, ptr)
 
     @staticmethod
     def _resolve(table: dict[str, T], ids: list[str], doc: Document, ptr: Pointer, what: str) -> list[T]:

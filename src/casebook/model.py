@@ -24,17 +24,36 @@ class Text:
         return self.ja
 
 
-@dataclass(frozen=True)
 class Origin:
-    """Where a record came from: its file and the place of the record inside it."""
+    """Where a record came from: its file and the place of the record inside it.
 
-    path: Path
-    line: int = 1
-    column: int = 1
+    Line and column are looked up only when asked for (an error message): finding them means walking,
+    or after parallel validation re-reading, the file's parse tree.
+    """
+
+    __slots__ = ("_doc", "_pointer", "path")
+
+    def __init__(self, path: Path, doc: object = None, pointer: tuple = ()) -> None:
+        self.path = path
+        self._doc = doc  # a casebook.load.Document, or None when only the file is known
+        self._pointer = pointer
 
     @property
     def location(self) -> Location:
-        return Location(self.path, self.line, self.column)
+        if self._doc is None:
+            return Location(self.path, 1, 1)
+        return self._doc.location(self._pointer)
+
+    @property
+    def line(self) -> int:
+        return self.location.line
+
+    @property
+    def column(self) -> int:
+        return self.location.column
+
+    def __repr__(self) -> str:
+        return f"Origin({self.path!s}, {self._pointer!r})"
 
 
 @dataclass
