@@ -5,7 +5,6 @@ from __future__ import annotations
 import datetime as dt
 from pathlib import Path
 
-from .build import each_string
 from .load import Document, Pointer
 from .model import Corpus
 from .scaffold import PLACEHOLDER
@@ -47,12 +46,10 @@ def enum_values(vocabulary: str) -> list[str]:
     return list(node["enum"])
 
 
-def check_documents(docs: list[Document]) -> None:
-    """Checks on single documents: dates, images, English names, institution consent."""
-    for doc in docs:
-        if not isinstance(doc.data, dict):
-            continue
-        for ptr, value in each_string(doc.data):
+def check_strings(doc: Document, strings: list[tuple[Pointer, str]]) -> None:
+    """Checks on every text of one document: template markers left in, names without English."""
+    if isinstance(doc.data, dict):
+        for ptr, value in strings:
             if PLACEHOLDER in value:
                 doc.error(ptr, "placeholder", "this field still holds the template's 【要記入】 marker",
                           "replace the marked text with the real content")

@@ -11,7 +11,7 @@ import re
 import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, ClassVar
 
 import yaml
 
@@ -19,9 +19,24 @@ from .diagnostics import Diagnostic
 from .errors import Location
 
 try:  # libyaml is much faster; fall back to the pure-Python parser where it is missing
-    from yaml import CSafeLoader as _Loader
+    from yaml import CSafeLoader as _BaseLoader
 except ImportError:  # pragma: no cover
-    from yaml import SafeLoader as _Loader  # type: ignore[assignment]
+    from yaml import SafeLoader as _BaseLoader  # type: ignore[assignment]
+
+
+class _Loader(_BaseLoader):  # type: ignore[misc, valid-type]
+    """libyaml calls back into Python's regex-based resolver for every scalar; records repeat the same
+    short keys and values thousands of times, so remember each plain scalar's tag."""
+
+    _tags: ClassVar[dict[str, str]] = {}
+
+    def resolve(self, kind, value, implicit):
+        if kind is yaml.ScalarNode and implicit[0] and len(value) <= 64:
+            tag = self._tags.get(value)
+            if tag is None:
+                tag = self._tags[value] = super().resolve(kind, value, implicit)
+            return tag
+        return super().resolve(kind, value, implicit)
 
 MAX_BYTES = 1_000_000
 MAX_DEPTH = 40
@@ -200,10 +215,14 @@ def _char_location(path: Path, text: str, index: int) -> Location:
     return Location(path, before.count("\n") + 1, index - (before.rfind("\n") + 1) + 1)
 
 
+_BRACKETS = re.compile(r"[\[\]{}]")
+
+
 def _flow_depth(text: str) -> int:
     """Upper bound of bracket nesting, counted before parsing so a hostile file cannot exhaust the stack."""
     depth = best = 0
-    for ch in text:
+    for m in _BRACKETS.finditer(text):  # only the brackets, not every character, go through Python
+        ch = m.group()
         if ch in "[{":
             depth += 1
             best = max(best, depth)
