@@ -4,6 +4,10 @@ Prose fields take a small Markdown subset: paragraphs, lists, emphasis, links to
 Everything else a hostile record might try is neutralised *before* Markdown sees it: raw HTML becomes
 text, link and image targets other than http(s) become text, attribute lists and snippet markers are
 escaped, and record ids written in the text become links through a caller-supplied ``href``.
+
+The only links and code spans in the output are the ones written here: every other ``[``, ``]``, backslash
+and backtick of the record is escaped, so Markdown cannot find a link the patterns below did not see
+(nested brackets, a single-quoted title, a link inside what only looked like a code span).
 """
 
 from __future__ import annotations
@@ -18,20 +22,34 @@ import markdown as _markdown
 Href = Callable[[str], str | None]  # record id → link target, or None when it is not a record
 
 _LINK = re.compile(r"(!?)\[([^\]\n]*)\]\(\s*([^)\s]*)(?:\s+\"[^\"\n]*\")?\s*\)")
-_REF_DEF = re.compile(r"^(\s{0,3})\[([^\]\n]+)\]:", re.MULTILINE)
-_REF_USE = re.compile(r"(!?)\[([^\]\n]+)\]\[([^\]\n]*)\]")
 _SAFE_URL = re.compile(r"^https?://[^\s<>\"'`]+$", re.IGNORECASE)
-_CODE = re.compile(r"(`+)(.+?)\1", re.DOTALL)
+_CODE = re.compile(r"(`+)(.+?)\1")  # one line: a blank line would end the span in Markdown
 _ID = re.compile(r"(?<![A-Za-z0-9_/#.-])([A-Z][A-Z0-9]*(?:-[A-Za-z0-9]+)+|[a-z][a-z0-9]*(?:-[a-z0-9]+)+)"
                  r"(?![A-Za-z0-9_-])")
 
 
 def _escape(text: str) -> str:
-    """Make raw HTML, attribute lists and include markers inert (they display as typed)."""
+    """Make raw HTML, attribute lists, include markers, links and code spans inert (they display as typed).
+
+    Brackets, backslashes and backticks are escaped too: the links and code spans of the output are only
+    the ones :func:`to_markdown` writes. Before, ``[a[b]](javascript:…)``, ``[x](javascript:… 't')`` and
+    ``[![i](x)](http://…)`` slipped past ``_LINK`` and Python-Markdown made them live links and images.
+    """
+    text = text.replace("\\", "\\\\").replace("[", "\\[").replace("]", "\\]").replace("`", "\\`")
+    text = text.replace("!", "\\!")  # "!" before a record-id link written here would make it an image
     text = text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
     text = text.replace("{", "&#123;").replace("}", "&#125;")
     text = text.replace("--8<--", "--8&lt;--")  # pymdownx.snippets marker, in case it is ever enabled
     return text
+
+
+def _code(content: str) -> str:
+    """A code span from a record, as an HTML element whose text is fully escaped.
+
+    Not passed through as Markdown: where the pattern and Markdown disagree about a span's end (a blank
+    line, an escaped backtick), the "code" was read as Markdown and could hold a live link.
+    """
+    return "<code>" + _escape(content).replace("*", "\\*").replace("_", "\\_") + "</code>"
 
 
 def _link_ids(segment: str, href: Href) -> str:
@@ -45,8 +63,6 @@ def _link_ids(segment: str, href: Href) -> str:
 def to_markdown(text: str, href: Href | None = None) -> str:
     """Safe Markdown for a site page. ``href`` maps a record id to a relative page link."""
     href = href or (lambda _id: None)
-    text = _REF_DEF.sub(lambda m: f"{m.group(1)}\\[{m.group(2)}\\]:", text)
-    text = _REF_USE.sub(lambda m: f"{m.group(1) and '!'}\\[{m.group(2)}\\]\\[{m.group(3)}\\]", text)
     out: list[str] = []
     pos = 0
     for m in _LINK.finditer(text):
@@ -72,7 +88,7 @@ def _plain(segment: str, href: Href) -> str:
     pos = 0
     for m in _CODE.finditer(segment):
         parts.append(_link_ids(_escape(segment[pos:m.start()]), href))
-        parts.append(m.group(0).replace("--8<--", "--8\\<--"))  # code spans show their text literally
+        parts.append(_code(m.group(2).strip(" ") or m.group(2)))  # shows its text literally
         pos = m.end()
     parts.append(_link_ids(_escape(segment[pos:]), href))
     return "".join(parts)
@@ -81,8 +97,9 @@ def _plain(segment: str, href: Href) -> str:
 @lru_cache(maxsize=1)
 def _md() -> _markdown.Markdown:
     md = _markdown.Markdown(extensions=["sane_lists"], output_format="html")
+    # Every `<` of a record is escaped by to_markdown; the only inline tags left are its own <code>, which
+    # the site's Markdown keeps too. Raw HTML blocks stay off as a second guard.
     md.preprocessors.deregister("html_block")
-    md.inlinePatterns.deregister("html")
     return md
 
 
