@@ -12,10 +12,11 @@ import shutil
 import subprocess
 import sys
 import tempfile
+import time
 from pathlib import Path
 
 from .diagnostics import format_report
-from .errors import CasebookError, RenderError, ValidationError
+from .errors import RenderError, UsageError, ValidationError
 from .model import Corpus
 from .validate import validate
 
@@ -96,7 +97,31 @@ def pdf(root: Path, args: argparse.Namespace) -> int:
 
 
 def preview(root: Path, args: argparse.Namespace) -> int:
-    raise CasebookError("`casebook preview` is not available yet")
+    """One case study with the catalogues: its site page and its PDF chapter, in a few seconds."""
+    from .mkdocs_build import build_site
+    from .report import render_report
+
+    target = (args.case if args.case.is_absolute() else Path.cwd() / args.case).resolve()
+    folder = target.parent if target.is_file() else target
+    if not (folder / "case.yaml").is_file():
+        raise UsageError(f"{args.case} is not a case-study folder (no case.yaml)")
+    started = time.perf_counter()
+    result = validate(root, only_cases=[folder])
+    if result.report.diagnostics:
+        print(format_report(result.report.diagnostics, "text", root), file=sys.stderr)
+    if result.corpus is None:
+        raise ValidationError(result.report.diagnostics)
+    case_id = next(iter(result.corpus.cases))
+    out = (args.output or root / "build" / "preview").resolve()
+    shutil.rmtree(out / "site", ignore_errors=True)
+    out.mkdir(parents=True, exist_ok=True)
+    build_site(root, out / "site", strict=False, only_cases=[folder.relative_to(root)])
+    pdf_path = out / f"{case_id}.pdf"
+    info = render_report(result.corpus, pdf_path, variant=None, case=case_id)
+    page = out / "site" / "casestudies" / case_id / "index.html"
+    print(f"page: {page}\npdf:  {pdf_path} ({info.pages} pages)\n"
+          f"preview built in {time.perf_counter() - started:.1f} s", file=sys.stderr)
+    return 0
 
 
 def diff(root: Path, args: argparse.Namespace) -> int:

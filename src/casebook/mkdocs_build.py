@@ -20,10 +20,11 @@ class _Counter(logging.Handler):
         self.messages.append(record.getMessage())
 
 
-def build_site(root: Path, site_dir: Path, strict: bool) -> None:
+def build_site(root: Path, site_dir: Path, strict: bool, only_cases: list[Path] | None = None) -> None:
     """Build the site of the project at ``root`` into ``site_dir``; raise RenderError on failure.
 
     With ``strict`` every warning logged under ``mkdocs`` (including the casebook plugin's) fails the build.
+    ``only_cases`` limits the case studies to those folders (``casebook preview``).
     """
     os.environ.setdefault("NO_MKDOCS_2_WARNING", "1")
     from mkdocs.commands.build import build
@@ -39,6 +40,8 @@ def build_site(root: Path, site_dir: Path, strict: bool) -> None:
     try:
         with config_file.open("rb") as fh:
             config = load_config(fh, config_file_path=str(config_file), site_dir=str(site_dir), strict=strict)
+        if only_cases:
+            config.plugins["casebook"].config.only_cases = [str(p) for p in only_cases]
         config.plugins.on_startup(command="build", dirty=False)
         try:
             build(config)

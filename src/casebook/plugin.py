@@ -44,6 +44,8 @@ class CasebookConfig(Config):
     """Extra folder of ``*.md.j2`` templates searched before ``<root>/templates/site``."""
     exports = c.Type(bool, default=True)
     """Publish ``data/casebook.json``, ``data/checklist.csv`` and ``data/schemas/*``."""
+    only_cases = c.ListOfItems(c.Type(str), default=[])
+    """Build only these case-study folders (set by ``casebook preview``; empty: every case study)."""
 
 
 class CasebookPlugin(BasePlugin[CasebookConfig]):
@@ -85,7 +87,8 @@ class CasebookPlugin(BasePlugin[CasebookConfig]):
         return files
 
     def _validate(self):
-        result = validate(self.root)
+        only = [self.root / p for p in self.config.only_cases] or None
+        result = validate(self.root, only_cases=only)
         for diag in result.report.warnings:
             log.warning("casebook: %s", diag.text(self.root))
         if result.corpus is None:

@@ -35,6 +35,7 @@ from ..render.prose import to_html
 #: The template folder shipped with Casebook (``templates/report`` at the top of the source tree).
 DEFAULT_TEMPLATES = Path(__file__).resolve().parents[3] / "templates" / "report"
 STYLESHEET = "report.css"
+PREVIEW_TEMPLATE = "preview.html.j2"
 MAIN_TEMPLATE = "report.html.j2"
 
 _ANCHOR_UNSAFE = re.compile(r"[^A-Za-z0-9_-]")
@@ -251,13 +252,23 @@ def environment(folder: Path, plan: Plan) -> jinja2.Environment:
     return env
 
 
-def build_html(corpus: Corpus, folder: Path | None = None) -> tuple[str, Plan]:
-    """The report as one HTML document, and the plan it was made from."""
+def build_html(corpus: Corpus, folder: Path | None = None, case: str | None = None) -> tuple[str, Plan]:
+    """The report as one HTML document, and the plan it was made from.
+
+    With ``case`` (a case-study id) only that case's chapter is rendered, for ``casebook preview``.
+    """
     folder = folder or templates_dir(corpus.root)
     plan = Plan(corpus)
     try:
-        template = environment(folder, plan).get_template(MAIN_TEMPLATE)
-        html = template.render(corpus=corpus, plan=plan, pub=corpus.publication, counts=plan.counts)
+        if case is None:
+            template = environment(folder, plan).get_template(MAIN_TEMPLATE)
+            html = template.render(corpus=corpus, plan=plan, pub=corpus.publication, counts=plan.counts)
+        else:
+            template = environment(folder, plan).get_template(PREVIEW_TEMPLATE)
+            chosen = corpus.cases[case]
+            chapter = next(c for c in plan.chapters if c.case is chosen)
+            html = template.render(corpus=corpus, plan=plan, pub=corpus.publication, counts=plan.counts,
+                                   case=chosen, chapter=chapter)
     except jinja2.TemplateError as exc:
         where = getattr(exc, "filename", None) or str(folder / MAIN_TEMPLATE)
         line = getattr(exc, "lineno", None)

@@ -144,16 +144,18 @@ def write_pdf(html: str, output: Path, *, base: Path, stylesheet: Path, folders:
     return pages, handler.records
 
 
-def render_report(corpus: Corpus, output: Path, variant: str | None = "pdf/ua-1") -> ReportInfo:
+def render_report(corpus: Corpus, output: Path, variant: str | None = "pdf/ua-1",
+                  case: str | None = None) -> ReportInfo:
     """Render the evaluation report of ``corpus`` to ``output``; the file appears only when complete.
 
     ``variant`` is ``"pdf/ua-1"`` (tagged, the default), ``"pdf/a-3b"`` or ``None`` for a plain PDF.
     Raises :class:`~casebook.errors.RenderError` when a template fails or a resource is refused.
+    ``case`` renders only that case study's chapter (``casebook preview``).
     """
     variant = check_variant(variant)
     start = time.perf_counter()
     folder = templates_dir(corpus.root)
-    html, plan = build_html(corpus, folder)
+    html, plan = build_html(corpus, folder, case)
     output = Path(output)
     pages, warnings = write_pdf(html, output, base=corpus.root, stylesheet=folder / STYLESHEET,
                                 folders=asset_folders(corpus, folder), variant=variant)
