@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
+import unicodedata
 from pathlib import Path
 
-from .load import Document, Pointer
+from .load import Document, Pointer, pointer_text
 from .model import Corpus
 from .scaffold import PLACEHOLDER
 from .schemas import schema_for
@@ -37,6 +39,11 @@ VOCABULARY_SOURCES: dict[str, tuple[str, tuple[str, ...]]] = {
 
 _NAME_FIELDS = ("name", "title", "term", "label")
 
+# Characters that change how text reads without being seen: bidirectional overrides, isolates and marks
+# (a title can show "txt.exe" as "exe.txt", "Trojan source") and zero-width characters (two titles or
+# names that look the same but differ). Japanese and English record text never needs them.
+_INVISIBLE = re.compile("[\u061c\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u2069\ufeff]")
+
 
 def enum_values(vocabulary: str) -> list[str]:
     stem, path = VOCABULARY_SOURCES[vocabulary]
@@ -53,6 +60,12 @@ def check_strings(doc: Document, strings: list[tuple[Pointer, str]]) -> None:
             if PLACEHOLDER in value:
                 doc.error(ptr, "placeholder", "this field still holds the template's 【要記入】 marker",
                           "replace the marked text with the real content")
+            if _INVISIBLE.search(value) and not any(d.field == pointer_text(ptr) for d in doc.diagnostics):
+                names = ", ".join(sorted({f"U+{ord(c):04X} {unicodedata.name(c, 'UNNAMED')}"
+                                          for c in _INVISIBLE.findall(value)}))
+                doc.error(ptr, "invisible-character", f"the text holds invisible or direction-changing "
+                          f"characters: {names}", "delete them; they make the text read differently "
+                          "from what it holds")
             if ptr and ptr[-1] == "ja" and len(ptr) >= 2 and ptr[-2] in _NAME_FIELDS:
                 parent = _get(doc.data, ptr[:-1])
                 if isinstance(parent, dict) and "en" not in parent:
@@ -147,6 +160,9 @@ def check_case(doc: Document, today: dt.date) -> None:
         elif not target.is_file():
             doc.error(("images", i, "path"), "image-missing", f"image `{rel}` does not exist",
                       "add the file or correct the path")
+        elif target.suffix.lower() == ".svg" and (problem := _svg_problem(target)):
+            doc.error(("images", i, "path"), "image-content", f"SVG image `{rel}` {problem}",
+                      "export the figure as PNG, or as an SVG without scripts, links or external resources")
     inst = d.get("institution") if isinstance(d.get("institution"), dict) else {}
     consent = inst.get("consent") if isinstance(inst.get("consent"), dict) else {}
     if inst.get("name") and not consent.get("recorded"):
@@ -159,6 +175,45 @@ def check_case(doc: Document, today: dt.date) -> None:
                 doc.error(("assessments", i, "evaluations", j, "illustrative"), "sample-not-illustrative",
                           "a sample case study's figures must be marked illustrative",
                           "set `illustrative: true`; sample figures are never measured results")
+
+
+_SVG_MAX = 2_000_000
+_SVG_URL_ATTRS = {"href", "src"}
+_CSS_FETCH = re.compile(r"url\s*\(\s*['\"]?\s*(?!#)|@import", re.IGNORECASE)  # url(#gradient) is local
+
+
+def _svg_problem(path: Path) -> str | None:
+    """Why an SVG may not be published, or None. The site serves it as is (opened on its own, its
+    scripts run on the site's origin) and the report renders it, so it holds drawing only."""
+    import xml.etree.ElementTree as ET
+
+    try:
+        raw = path.read_bytes()
+    except OSError as exc:
+        return f"cannot be read ({exc.strerror or exc})"
+    if len(raw) > _SVG_MAX:
+        return f"is {len(raw):,} bytes (the limit is {_SVG_MAX:,})"
+    if b"<!DOCTYPE" in raw.upper() or b"<!ENTITY" in raw.upper():
+        return "has a DOCTYPE or entity declaration"
+    try:
+        tree = ET.fromstring(raw)  # noqa: S314 — no DTD (refused above), so no entity expansion
+    except ET.ParseError as exc:
+        return f"is not well-formed XML ({exc})"
+    for el in tree.iter():
+        tag = str(el.tag).rpartition("}")[2].lower()
+        if tag in ("script", "foreignobject", "iframe", "embed", "object", "handler", "listener"):
+            return f"contains a <{tag}> element"
+        if tag == "style" and _CSS_FETCH.search(el.text or ""):
+            return "loads a resource from a <style> element"
+        for name, value in el.attrib.items():
+            local = name.rpartition("}")[2].lower()
+            if local.startswith("on"):
+                return f"has an event-handler attribute `{local}`"
+            if local in _SVG_URL_ATTRS and not value.strip().startswith("#"):
+                return f"refers to `{value[:80]}` (only #fragments inside the file are allowed)"
+            if _CSS_FETCH.search(value):  # style, fill, filter, mask … may all hold url(…)
+                return f"loads a resource from its `{local}` attribute"
+    return None
 
 
 def _evaluations(d: dict):

@@ -97,6 +97,8 @@ def cmd_validate(root: Path, args: argparse.Namespace) -> int:
     report = result.report
     if report.diagnostics:
         print(format_report(report.diagnostics, args.format, root))
+    if result.notes and args.format != "json":  # json stays the list of diagnostics
+        print(format_report(result.notes, args.format, root), file=sys.stderr if args.format == "text" else None)
     if args.format == "text":
         n_err, n_warn = len(report.errors), len(report.warnings)
         status = "ok" if not report.failed(args.strict) else "FAILED"

@@ -18,7 +18,7 @@ class Diagnostic:
     code: str
     message: str
     hint: str = ""
-    severity: str = "error"  # "error" or "warning"
+    severity: str = "error"  # "error", "warning" or "note" (shown to the reviewer, never fails)
     field: str = ""  # JSON pointer of the offending value, e.g. /assessments/0/risk
 
     def sort_key(self) -> tuple:
@@ -48,7 +48,7 @@ class Diagnostic:
 
     def github(self, root: Path | None = None) -> str:
         """A GitHub Actions workflow command (annotation on the file and line)."""
-        level = "error" if self.severity == "error" else "warning"
+        level = {"error": "error", "warning": "warning"}.get(self.severity, "notice")
         path = _relative(self.location.path, root)
         body = self.message + (f" — {self.hint}" if self.hint else "")
         body = body.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
@@ -90,6 +90,7 @@ def _relative(path: Path, root: Path | None) -> Path:
     if root is None:
         return path
     try:
-        return path.resolve().relative_to(root.resolve())
+        # Not path.resolve(): a symbolic link must be named as itself, not as the file it points to
+        return (path.parent.resolve() / path.name).relative_to(root.resolve())
     except ValueError:
         return path

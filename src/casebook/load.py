@@ -67,6 +67,7 @@ class Document:
     data: Any = None
     traps: dict[Pointer, Trap] = field(default_factory=dict)
     diagnostics: list[Diagnostic] = field(default_factory=list)
+    notes: list[Diagnostic] = field(default_factory=list)  # for the reviewer; never fail (e.g. pii-allowed)
     root: yaml.Node | None = None  # the parse tree, kept so positions are looked up only when needed
     kind: str | None = None  # "casestudy" or the catalogue key, once the validator knows it
 

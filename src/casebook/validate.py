@@ -17,7 +17,7 @@ from .build import Builder, each_string
 from .checks import check_case, check_case_ids, check_case_refs, check_corpus, check_strings
 from .diagnostics import Diagnostic, Report
 from .errors import Location
-from .load import Document, Pointer, load_file
+from .load import Document, Pointer, load_file, pointer_text
 from .model import Corpus
 from .schemas import CATALOG_KINDS
 
@@ -34,6 +34,11 @@ class Result:
     report: Report
     corpus: Corpus | None
     documents: list[Document] = field(default_factory=list)
+
+    @property
+    def notes(self) -> list[Diagnostic]:
+        """What a reviewer must see although it is allowed (each PII finding a pii_allow entry covers)."""
+        return sorted((n for doc in self.documents for n in doc.notes), key=Diagnostic.sort_key)
 
     @property
     def ok(self) -> bool:
@@ -236,6 +241,14 @@ def _scan_pii(doc: Document, strings: list[tuple[Pointer, str]]) -> None:
             hit = next((i for t, i in allow_texts.items() if finding.text in t), None)
             if hit is not None:
                 used.add(hit)
+                # Not silent: an allowance can hide real personal data, so every use is shown to the
+                # reviewer (a note, which does not fail the run) with the reason given for it.
+                reason = allowed[hit].get("reason") if isinstance(allowed[hit].get("reason"), str) else ""
+                doc.notes.append(Diagnostic(doc.location(ptr), "pii-allowed",
+                                            f"{finding.message} is published: allowed by pii_allow/{hit}"
+                                            + (f" ({reason})" if reason else ""),
+                                            "check that the reason holds before merging", "note",
+                                            pointer_text(ptr)))
                 continue
             doc.error(ptr, finding.code, finding.message,
                       "remove or anonymise it; if it is not personal data, add a `pii_allow` entry "
