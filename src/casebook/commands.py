@@ -23,10 +23,10 @@ from .validate import validate
 SUMS_FILE = "SHA256SUMS"
 
 
-def load_corpus(root: Path, strict: bool = False) -> Corpus:
+def load_corpus(root: Path, strict: bool = False, show_warnings: bool = True) -> Corpus:
     """Validate ``root`` and return the corpus; print warnings; raise ValidationError on failure."""
     result = validate(root)
-    if result.report.warnings and not result.report.errors:
+    if show_warnings and result.report.warnings and not result.report.errors:
         print(format_report(result.report.warnings, "text", root), file=sys.stderr)
     if result.report.failed(strict) or result.corpus is None:
         raise ValidationError(result.report.diagnostics)
@@ -37,7 +37,7 @@ def build(root: Path, args: argparse.Namespace) -> int:
     from .mkdocs_build import build_site
     from .report import render_report
 
-    corpus = load_corpus(root, args.strict)
+    corpus = load_corpus(root, args.strict, show_warnings=False)  # the site build logs them
     site_dir = (args.site_dir or root / "site").resolve()
     site_dir.parent.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix=f".{site_dir.name}-", dir=site_dir.parent))
@@ -46,7 +46,7 @@ def build(root: Path, args: argparse.Namespace) -> int:
         build_site(root, staging, args.strict)
         if not args.no_pdf:
             info = render_report(corpus, staging / "report.pdf")
-            (staging / "report.pdf").chmod(0o644)
+            check_chapters(corpus, info.bookmarks)
             print(f"report.pdf: {info.pages} pages", file=sys.stderr)
         write_checksums(staging)
         _swap(staging, site_dir)
@@ -55,6 +55,14 @@ def build(root: Path, args: argparse.Namespace) -> int:
         raise
     print(f"built {site_dir}", file=sys.stderr)
     return 0
+
+
+def check_chapters(corpus: Corpus, bookmarks: list[str]) -> None:
+    """Records in = PDF chapters: every case study has an entry in the PDF outline, or the build fails."""
+    missing = [c.id for c in corpus.cases.values() if not any(c.title.ja in label for label in bookmarks)]
+    if missing:
+        raise RenderError("case studies without a chapter in the PDF outline (records in = chapters out): "
+                          + ", ".join(missing))
 
 
 def write_checksums(site: Path) -> Path:

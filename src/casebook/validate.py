@@ -57,7 +57,13 @@ def discover(root: Path) -> tuple[list[Path], list[Path], list[Diagnostic]]:
     cases_dir = root / CASES_DIR
     if cases_dir.is_dir():
         for entry in sorted(cases_dir.iterdir()):
-            if entry.name.startswith(".") or entry.name.lower() in ("readme.md",):
+            if entry.name.lower() in ("readme.md", ".gitkeep", ".ds_store"):
+                continue
+            if entry.name.startswith(".") and entry.is_dir() and not entry.is_symlink():
+                # a hidden folder is never published; say so rather than skip a contribution silently
+                diags.append(Diagnostic(Location(entry), "folder-name",
+                                        f"hidden folder `{entry.name}` is not a case study and is not published",
+                                        "rename it to the case id (lower-case ASCII letters, digits, hyphens)"))
                 continue
             if entry.is_symlink():
                 diags.append(Diagnostic(Location(entry), "symlink", "case folders must not be symbolic links",

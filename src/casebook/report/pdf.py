@@ -32,6 +32,7 @@ class ReportInfo:
     sha256: str = ""
     seconds: float = 0.0
     warnings: list[str] = field(default_factory=list)
+    bookmarks: list[str] = field(default_factory=list)  # every outline label, depth-first
 
     def to_dict(self) -> dict:
         return asdict(self)
@@ -110,8 +111,8 @@ def _fast_page_references():
 
 
 def write_pdf(html: str, output: Path, *, base: Path, stylesheet: Path, folders: list[Path],
-              variant: str | None) -> tuple[int, list[str]]:
-    """Render ``html`` to ``output`` (atomically). Returns (page count, WeasyPrint warnings)."""
+              variant: str | None) -> tuple[int, list[str], list[str]]:
+    """Render ``html`` to ``output`` (atomically). Returns (page count, WeasyPrint warnings, outline labels)."""
     import weasyprint  # imported here: heavy, and not needed to build the HTML
 
     fetcher = AssetFetcher(folders)
@@ -122,6 +123,9 @@ def write_pdf(html: str, output: Path, *, base: Path, stylesheet: Path, folders:
     fd, tmp_name = tempfile.mkstemp(prefix=f".{output.name}.", suffix=".tmp", dir=output.parent)
     os.close(fd)
     tmp = Path(tmp_name)
+    umask = os.umask(0)
+    os.umask(umask)
+    tmp.chmod(0o666 & ~umask)  # mkstemp makes the file private; a published PDF is read by others
     try:
         document = weasyprint.HTML(string=html, base_url=base.resolve().as_uri() + "/", url_fetcher=fetcher)
         css = weasyprint.CSS(filename=str(stylesheet), url_fetcher=fetcher)
@@ -132,6 +136,7 @@ def write_pdf(html: str, output: Path, *, base: Path, stylesheet: Path, folders:
             rendered.write_pdf(tmp, finisher=add_header_scope if tagged else None, pdf_variant=variant,
                                pdf_tags=tagged)
         pages = len(rendered.pages)
+        bookmarks = _labels(rendered.make_bookmark_tree())
         tmp.replace(output)
     except RefusedFetch as exc:
         raise RenderError(f"report render stopped: {exc}") from exc
@@ -141,7 +146,15 @@ def write_pdf(html: str, output: Path, *, base: Path, stylesheet: Path, folders:
     finally:
         logger.removeHandler(handler)
         tmp.unlink(missing_ok=True)
-    return pages, handler.records
+    return pages, handler.records, bookmarks
+
+
+def _labels(tree: list) -> list[str]:
+    out: list[str] = []
+    for label, _target, children, _state in tree:
+        out.append(label)
+        out.extend(_labels(children))
+    return out
 
 
 def render_report(corpus: Corpus, output: Path, variant: str | None = "pdf/ua-1",
@@ -157,13 +170,13 @@ def render_report(corpus: Corpus, output: Path, variant: str | None = "pdf/ua-1"
     folder = templates_dir(corpus.root)
     html, plan = build_html(corpus, folder, case)
     output = Path(output)
-    pages, warnings = write_pdf(html, output, base=corpus.root, stylesheet=folder / STYLESHEET,
+    pages, warnings, bookmarks = write_pdf(html, output, base=corpus.root, stylesheet=folder / STYLESHEET,
                                 folders=asset_folders(corpus, folder), variant=variant)
-    return _info(output, variant, pages, plan, time.perf_counter() - start, warnings)
+    return _info(output, variant, pages, plan, time.perf_counter() - start, warnings, bookmarks)
 
 
 def _info(output: Path, variant: str | None, pages: int, plan: Plan, seconds: float,
-          warnings: list[str]) -> ReportInfo:
+          warnings: list[str], bookmarks: list[str] | None = None) -> ReportInfo:
     digest = hashlib.sha256(output.read_bytes()).hexdigest()
     return ReportInfo(str(output), variant, pages, [c.title for c in plan.chapters], len(plan.cases), digest,
-                      round(seconds, 3), warnings)
+                      round(seconds, 3), warnings, bookmarks or [])

@@ -133,16 +133,16 @@ def checklist_csv(corpus: Corpus) -> bytes:
         for m in mitigations:
             evidence = " / ".join(e.ja for e in m.evidence)
             for n, item in enumerate(m.checklist, 1):
-                writer.writerow([risk.id, risk.name.ja, m.id, m.name.ja, corpus.label("mitigation_kind", m.kind),
-                                 corpus.label("mitigation_type", m.type), n, _cell(item.ja), _cell(item.en or ""),
-                                 _cell(evidence)])
+                writer.writerow([_cell(v) for v in (
+                    risk.id, risk.name.ja, m.id, m.name.ja, corpus.label("mitigation_kind", m.kind),
+                    corpus.label("mitigation_type", m.type), str(n), item.ja, item.en or "", evidence)])
     return ("\ufeff" + buf.getvalue()).encode("utf-8")
 
 
 def _cell(text: str) -> str:
-    """Neutralise spreadsheet formulas (a cell starting with = + - @ is data, not a formula)."""
+    """Neutralise spreadsheet formulas (a cell starting with = + - @ tab or CR is data, not a formula)."""
     text = " ".join(text.split())
-    return "'" + text if text[:1] in ("=", "+", "-", "@") else text
+    return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
 
 
 def exports(corpus: Corpus) -> dict[str, bytes]:
