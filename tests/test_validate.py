@@ -245,8 +245,9 @@ def test_discover_reports_odd_entries(tmp_path: Path) -> None:
     _, found, diags = discover(root)
     assert [p.parent.name for p in found] == ["sample-chatbot"]
     got = sorted((d.code, d.location.path.name) for d in diags)
-    assert got == [("file-name", "extra.yml"), ("folder-name", ".hidden"), ("folder-name", "Bad_Name"), ("missing-case-file", "no-file"),
-                   ("stray-file", "stray.yaml"), ("symlink", "figure.png"), ("symlink", "linked")]
+    assert got == [("file-name", "extra.yml"), ("folder-name", ".hidden"), ("folder-name", "Bad_Name"),
+                   ("missing-case-file", "no-file"), ("stray-file", "stray.yaml"), ("symlink", "figure.png"),
+                   ("symlink", "linked")]
     # and validate() turns them into errors
     errors = validate(root, today=TODAY).report.errors
     assert sorted(d.code for d in errors) == sorted(c for c, _ in got)
