@@ -147,3 +147,42 @@ def format_changes(changes: list[RecordChange], fmt: str = "text") -> str:
 def _short(value: Any, limit: int = 70) -> str:
     text = "—" if value is None else str(value).replace("\n", " ")
     return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+@dataclass
+class EditionChanges:
+    """One edition of the history with the records changed since the edition before it.
+
+    ``changes`` is None when they cannot be computed: the first edition, or an earlier edition without a
+    git ref (or no git history at hand, as in a source archive).
+    """
+
+    edition: Any  # model.EditionEntry
+    previous: Any | None
+    changes: list[RecordChange] | None
+
+    def count(self, status: str) -> int:
+        return sum(1 for c in self.changes or [] if c.status == status)
+
+
+def edition_history(root: Path, editions: list) -> list[EditionChanges]:
+    """The publication's edition list (newest first), each with its changes since the previous edition."""
+    out = []
+    for i, edition in enumerate(editions):
+        previous = editions[i + 1] if i + 1 < len(editions) else None
+        changes = None
+        if previous is not None and previous.ref:
+            try:
+                old = _records_at(root, previous.ref)
+                new = records(root) if i == 0 and not edition.ref else _records_at(root, edition.ref)
+                changes = compare(old, new)
+            except (UsageError, OSError, subprocess.SubprocessError):
+                changes = None
+        out.append(EditionChanges(edition, previous, changes))
+    return out
+
+
+def _records_at(root: Path, ref: str) -> dict[Key, Any]:
+    with tempfile.TemporaryDirectory(prefix="casebook-edition-") as tmp:
+        export_ref(root, ref, Path(tmp))
+        return records(Path(tmp))

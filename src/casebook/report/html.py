@@ -16,6 +16,7 @@ from typing import Any
 import jinja2
 from markupsafe import Markup
 
+from ..diff import edition_history
 from ..errors import RenderError
 from ..model import (
     Assessment,
@@ -105,6 +106,7 @@ class Plan:
             if p.instrument not in self.cited_instruments:
                 self.cited_instruments.append(p.instrument)
         self.term_ids = {t.id: t.term.ja for t in corpus.glossary}
+        self.history = edition_history(corpus.root, corpus.publication.editions)
         self.chapters = self._chapters()
         self.anchors = self._anchors()
         self.risk_summaries = [self._summary(r) for r in self.assessed_risks]

@@ -13,6 +13,7 @@ from pathlib import Path
 
 import jinja2
 
+from ..diff import edition_history
 from ..errors import RenderError
 from ..model import (
     Assessment,
@@ -177,7 +178,7 @@ class SiteRenderer:
                                      for s in c.scales.values()],
                              metrics=list(c.metrics.values())))
         out.append(self.page("changelog.md.j2", L.CHANGELOG, _catalog_file(catalog, "publication"),
-                             editions=c.publication.editions))
+                             history=edition_history(c.root, c.publication.editions)))
         out.append(self.page("report.md.j2", L.REPORT, None, has_samples=c.has_samples))
         return out
 
