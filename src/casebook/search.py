@@ -92,7 +92,7 @@ def _tokenizer():
         from sudachipy import Dictionary
     except ImportError:  # pragma: no cover - sudachipy is a declared dependency
         return None
-    return Dictionary(dict="core").create()
+    return Dictionary(dict="core").tokenizer()
 
 
 def sudachi_words(text: str) -> list[str]:
