@@ -1,0 +1,250 @@
+#!/usr/bin/env python3
+"""Every performance figure of issue 7 in one run: a table with the targets, and optionally JSON.
+
+    .venv/bin/python scripts/bench.py --quick               # under two minutes; smaller N (it says which)
+    .venv/bin/python scripts/bench.py                       # the issue's N (about 40 minutes on 2 cores)
+    .venv/bin/python scripts/bench.py --json bench.json     # also write every figure and run to a file
+    .venv/bin/python scripts/bench.py --only site,serve     # some sections only
+
+Sections (each several runs; medians; ratios measured in this same run):
+
+- validate — ``validate()`` on N = 100 and 1,000 generated case studies (``scripts/bench_validate.py``);
+- site     — the plugin's build vs a plain ``mkdocs build`` of the same generated Markdown
+             (``scripts/bench_site.py``), on the shipped project and, in full mode, 200 synthetic cases
+             (``scripts/synth_corpus.py``); search index size and a case-study page's transfer size;
+- pdf      — ``render_report`` vs WeasyPrint alone on the same HTML, N = 10 and 200 synthetic case
+             studies: time, pages/s, peak RSS (``scripts/bench_report.py``'s child processes);
+- serve    — save one case.yaml → the rebuilt page under ``casebook serve`` (``scripts/bench_serve.py``).
+
+Prints PASS/MISS next to each target; asserts nothing and exits 0 unless something crashes.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import json
+import os
+import platform
+import shutil
+import statistics
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+ROOT = HERE.parent
+sys.path.insert(0, str(HERE))
+sys.path.insert(0, str(ROOT / "src"))
+
+import bench_report  # noqa: E402
+import bench_serve  # noqa: E402
+import bench_site  # noqa: E402
+from synth_corpus import write_project  # noqa: E402
+
+FULL = {"validate_n": [100, 1000], "validate_runs": 5, "site_n": 200, "site_runs": 3, "pdf_n": [10, 200],
+        "pdf_runs": 3, "serve_edits": 5}
+QUICK = {"validate_n": [100, 1000], "validate_runs": 3, "site_n": None, "site_runs": 2, "pdf_n": [5],
+         "pdf_runs": 2, "serve_edits": 3}
+SECTIONS = ("validate", "site", "pdf", "serve")
+
+
+def log(msg: str) -> None:
+    print(msg, file=sys.stderr, flush=True)
+
+
+def med(values: list[float]) -> float:
+    return statistics.median(values)
+
+
+# -- sections -------------------------------------------------------------------------------------------
+def run_validate(ns: list[int], runs: int, work: Path) -> list[dict]:
+    import bench_validate
+
+    out = []
+    for n in ns:
+        folder = work / f"validate-{n}"
+        folder.mkdir()
+        root, label = bench_validate.build_project(n, 20261101, folder)
+        times, result = [], None
+        for _ in range(runs):
+            start = time.perf_counter()
+            result = bench_validate.validate(root, today=bench_validate.TODAY)
+            times.append(time.perf_counter() - start)
+        assert result is not None
+        log(f"  validate N={n}: " + ", ".join(f"{t:.2f}" for t in times) + " s")
+        out.append({"n": n, "runs": times, "median_s": med(times), "files": len(result.documents),
+                    "errors": len(result.report.errors), "base": label})
+        shutil.rmtree(folder, ignore_errors=True)
+    return out
+
+
+def run_site(n: int | None, runs: int, work: Path) -> dict:
+    out = {}
+    log("  site: shipped project")
+    out["shipped"] = bench_site.bench(ROOT, work / "site-shipped", runs, log=lambda m: log("  " + m))
+    if n:
+        root = write_project(n, work / f"site-{n}" / "project")
+        log(f"  site: {n} synthetic case studies")
+        out["synthetic"] = bench_site.bench(root, work / f"site-{n}", runs, log=lambda m: log("  " + m))
+        out["synthetic"]["n"] = n
+    return out
+
+
+def run_pdf(ns: list[int], runs: int, work: Path) -> list[dict]:
+    out = []
+    for n in ns:
+        root = write_project(n, work / f"pdf-{n}" / "project")
+        w = work / f"pdf-{n}" / "out"
+        w.mkdir()
+        info = bench_report.run_child("html", str(root), str(w / "report.html"))
+        css = str(Path(info["templates"]) / "report.css")
+        ours, alone = [], []
+        for i in range(runs):
+            ours.append(bench_report.run_child("casebook", str(root), str(w / "report.pdf")))
+            alone.append(bench_report.run_child("weasyprint", str(w / "report.html"), css, str(root),
+                                                str(w / "weasyprint.pdf")))
+            log(f"  pdf N={n} run {i + 1}/{runs}: casebook {ours[-1]['seconds']:.1f} s "
+                f"({ours[-1]['pages']} pages, {ours[-1]['rss_mb']:.0f} MB), WeasyPrint alone "
+                f"{alone[-1]['seconds']:.1f} s ({alone[-1]['rss_mb']:.0f} MB)")
+        pages = ours[0]["pages"]
+        r = {"n": n, "runs": runs, "pages": pages,
+             "seconds": med([o["seconds"] for o in ours]), "render_s": med([o["render"] for o in ours]),
+             "rss_mb": med([o["rss_mb"] for o in ours]), "max_rss_mb": max(o["rss_mb"] for o in ours),
+             "weasyprint_s": med([a["seconds"] for a in alone]), "weasyprint_rss_mb": med([a["rss_mb"] for a in alone]),
+             "all": {"casebook": ours, "weasyprint": alone}}
+        r["pages_per_s"] = pages / r["seconds"]
+        r["render_pages_per_s"] = pages / r["render_s"]
+        r["ratio"] = r["seconds"] / r["weasyprint_s"]
+        r["rss_ratio"] = r["rss_mb"] / r["weasyprint_rss_mb"]
+        out.append(r)
+        shutil.rmtree(work / f"pdf-{n}", ignore_errors=True)
+    return out
+
+
+def run_serve(edits: int) -> dict:
+    return bench_serve.bench(ROOT, edits, log=lambda m: log("  " + m))
+
+
+# -- the table ------------------------------------------------------------------------------------------
+def verdict(ok: bool | None) -> str:
+    return "—" if ok is None else ("PASS" if ok else "MISS")
+
+
+def rows(res: dict, quick: bool) -> list[tuple[str, str, str, str, str]]:
+    """(figure, value, same-run comparison, target, verdict)."""
+    out = []
+    for v in res.get("validate", []):
+        target = v["n"] == 1000
+        out.append((f"validate N={v['n']} ({v['files']} files)", f"{v['median_s']:.2f} s",
+                    f"{v['median_s'] / v['files'] * 1000:.2f} ms/file", "< 2 s" if target else "",
+                    verdict(v["median_s"] < 2) if target else ""))
+    site = res.get("site", {})
+    for key, label in (("shipped", "shipped"), ("synthetic", f"N={site.get('synthetic', {}).get('n')}")):
+        s = site.get(key)
+        if not s:
+            continue
+        out.append((f"site build {label}: plugin / plain mkdocs", f"{s['plugin_s']:.2f} s / {s['plain_s']:.2f} s",
+                    f"{s['ratio']:.2f}×", "≤ 1.15×", verdict(s["ratio"] <= 1.15)))
+    if site.get("shipped"):
+        s = site["shipped"]
+        si, cp = s["search_index"], s["case_page"]
+        out.append(("search index, shipped (raw / gzip)", f"{si['raw'] / 1024:.0f} KB / {si['gzip'] / 1024:.0f} KB",
+                    f"plain mkdocs {s['search_index_plain']['gzip'] / 1024:.0f} KB gzip", "< 150 KB gzip",
+                    verdict(si["gzip"] < 150 * 1024)))
+        out.append(("case-study page transfer, first visit",
+                    f"{cp['raw'] / 1024:.0f} KB / {cp['gzip'] / 1024:.0f} KB gzip",
+                    f"HTML {cp['html_raw'] / 1024:.0f} KB + {cp['assets']} CSS/JS", "", ""))
+    if site.get("synthetic"):
+        s = site["synthetic"]
+        si = s["search_index"]
+        out.append((f"search index, N={s['n']} (raw / gzip)", f"{si['raw'] / 1024:.0f} KB / {si['gzip'] / 1024:.0f} KB",
+                    f"plain mkdocs {s['search_index_plain']['gzip'] / 1024:.0f} KB gzip", "", ""))
+    for p in res.get("pdf", []):
+        target = p["n"] == 200
+        out.append((f"PDF N={p['n']} ({p['pages']} pages): time", f"{p['seconds']:.1f} s",
+                    f"{p['ratio']:.2f}× WeasyPrint alone ({p['weasyprint_s']:.1f} s)", "", ""))
+        out.append((f"PDF N={p['n']}: pages/s (render only)", f"{p['pages_per_s']:.1f} ({p['render_pages_per_s']:.1f})",
+                    f"WeasyPrint alone {p['pages'] / p['weasyprint_s']:.1f}", "≥ 5 at N=200" if target else "",
+                    verdict(p["pages_per_s"] >= 5) if target else ""))
+        out.append((f"PDF N={p['n']}: peak RSS", f"{p['rss_mb']:.0f} MB",
+                    f"{p['rss_ratio']:.2f}× WeasyPrint alone ({p['weasyprint_rss_mb']:.0f} MB)",
+                    "< 2 GB at N=200" if target else "", verdict(p["max_rss_mb"] < 2048) if target else ""))
+    if res.get("serve"):
+        s = res["serve"]
+        out.append(("serve: save → rebuilt page (shipped)", f"{s['page_s']:.2f} s",
+                    f"live reload {s['reload_s']:.2f} s; initial build {s['startup_s']:.1f} s", "< 3 s",
+                    verdict(s["page_s"] < 3)))
+    if quick:
+        missing = []
+        if not any(v["n"] == 1000 for v in res.get("validate", [])) and "validate" in res:
+            missing.append("validate N=1000")
+        if "pdf" in res and not any(p["n"] == 200 for p in res["pdf"]):
+            missing.append("PDF at N=200")
+        for m in missing:
+            out.append((m, "not measured (quick mode)", "", "", verdict(None)))
+    return out
+
+
+def table(rs: list[tuple[str, str, str, str, str]]) -> str:
+    head = ("figure", "median", "same-run comparison", "target", "")
+    widths = [max(len(r[i]) for r in [head, *rs]) for i in range(5)]
+    line = lambda r: "  ".join(c.ljust(w) for c, w in zip(r, widths, strict=True)).rstrip()  # noqa: E731
+    return "\n".join([line(head), line(tuple("-" * w for w in widths)), *map(line, rs)])
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n")[0],
+                                 formatter_class=argparse.RawDescriptionHelpFormatter, epilog=__doc__)
+    ap.add_argument("--quick", action="store_true", help="smaller N and fewer runs: under two minutes")
+    ap.add_argument("--json", type=Path, help="write every figure (and each run) to this JSON file")
+    ap.add_argument("--only", default=",".join(SECTIONS), help=f"comma-separated sections of {SECTIONS}")
+    ap.add_argument("--runs", type=int, help="override the number of runs of every section")
+    args = ap.parse_args(argv)
+    only = [s.strip() for s in args.only.split(",") if s.strip()]
+    plan = dict(QUICK if args.quick else FULL)
+    if args.runs:
+        for key in ("validate_runs", "site_runs", "pdf_runs", "serve_edits"):
+            plan[key] = args.runs
+    started = time.perf_counter()
+    meta = {"date": dt.datetime.now().isoformat(timespec="seconds"), "mode": "quick" if args.quick else "full",
+            "python": sys.version.split()[0], "machine": f"{platform.system()} {platform.machine()}",
+            "cpus": os.cpu_count(), "load_average_start": os.getloadavg(), "plan": plan, "sections": only}
+    log(f"casebook bench ({meta['mode']}): python {meta['python']}, {meta['machine']}, {meta['cpus']} CPUs, "
+        f"load average at start {', '.join(f'{x:.2f}' for x in meta['load_average_start'])}")
+    res: dict = {"meta": meta}
+    with tempfile.TemporaryDirectory(prefix="casebook-bench-") as tmp:
+        work = Path(tmp)
+        if "validate" in only:
+            log("validate …")
+            res["validate"] = run_validate(plan["validate_n"], plan["validate_runs"], work)
+        if "site" in only:
+            log("site …")
+            res["site"] = run_site(plan["site_n"], plan["site_runs"], work)
+        if "pdf" in only:
+            log("pdf …")
+            res["pdf"] = run_pdf(plan["pdf_n"], plan["pdf_runs"], work)
+        if "serve" in only:
+            log("serve …")
+            res["serve"] = run_serve(plan["serve_edits"])
+    meta["seconds"] = time.perf_counter() - started
+    meta["load_average_end"] = os.getloadavg()
+    print(f"\nCasebook benchmarks — {meta['mode']} mode, {meta['date']}, {meta['machine']}, {meta['cpus']} CPUs, "
+          f"python {meta['python']}; load average at start "
+          f"{', '.join(f'{x:.2f}' for x in meta['load_average_start'])}; took {meta['seconds']:.0f} s")
+    if args.quick:
+        print(f"QUICK MODE used smaller N than issue 7: validate N={plan['validate_n']}, site on the shipped "
+              f"project only (full: also 200 synthetic), PDF N={plan['pdf_n']} (full: 10 and 200), "
+              f"fewer runs. Run without --quick for the issue's N.")
+    print(f"medians of several runs per figure: validate {plan['validate_runs']}, site {plan['site_runs']}, "
+          f"pdf {plan['pdf_runs']}, serve {plan['serve_edits']} edits\n")
+    print(table(rows(res, args.quick)))
+    if args.json:
+        args.json.write_text(json.dumps(res, indent=2, ensure_ascii=False, default=str), encoding="utf-8")
+        print(f"\nwrote {args.json}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
