@@ -138,6 +138,13 @@ def test_enum_lists_allowed_values_and_suggests() -> None:
                       "on-premises")
 
 
+def test_enum_alias_suggests_by_meaning_not_spelling() -> None:
+    # 関西 is `kinki`; by spelling alone the closest value would be `kanto`
+    doc = case(("region: tohoku", "region: Kansai"))
+    (d,) = doc.diagnostics
+    assert d.code == "enum" and d.hint.startswith("did you mean `kinki`?")
+
+
 def test_enum_without_a_close_value_still_lists_them() -> None:
     doc = case(("channels: [web, app]", "channels: [web, fax]"))
     (d,) = doc.diagnostics

@@ -18,7 +18,7 @@ from .schemas import all_schemas
 
 Check = Callable[[Any], bool]
 
-_IGNORED = {"$schema", "$id", "$defs", "title", "description", "$comment", "examples", "default"}
+_IGNORED = {"$schema", "$id", "$defs", "title", "description", "$comment", "examples", "default", "x-aliases"}
 _TYPES: dict[str, Callable[[Any], bool]] = {
     "object": lambda v: isinstance(v, dict),
     "array": lambda v: isinstance(v, list),

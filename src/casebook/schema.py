@@ -114,7 +114,9 @@ def _report(doc: Document, err: SchemaError, flagged: set[Pointer], missing: set
         doc.error(ptr, "type", f"expected {want}, found {got} `{_short(value)}`", hint)
     elif kind == "enum":
         allowed = [str(v) for v in err.validator_value]
-        guess = difflib.get_close_matches(str(value), allowed, n=1, cutoff=0.5)
+        # `x-aliases` in a schema maps everyday names to the value (kansai → kinki); spelling is no guide there
+        alias = schema.get("x-aliases", {}).get(str(value).lower())
+        guess = [alias] if alias else difflib.get_close_matches(str(value), allowed, n=1, cutoff=0.5)
         hint = (f"did you mean `{guess[0]}`? " if guess else "") + "allowed: " + ", ".join(allowed)
         doc.error(ptr, "enum", f"`{_short(value)}` is not an allowed value", trap.hint if trap else hint)
     elif kind == "pattern" and isinstance(value, str):
