@@ -100,20 +100,41 @@ def sudachi_words(text: str) -> list[str]:
 
     The browser splits a typed 問い合わせ into 問 and 合; the page's 問合せ gives only 問合. Adding the
     normalised form lets the reader's spelling match. Words the page already spells that way add nothing.
+    Text is tokenised a sentence at a time and each sentence's result is kept in-process
+    (:data:`_NORMALISED`): pages repeat sentences (catalogue text quoted on many pages) and ``casebook
+    serve`` rebuilds the whole site after every edit, so most sentences are tokenised once per process.
     """
     tok = _tokenizer()
     if tok is None or not text.strip():
         return []
-    from sudachipy import SplitMode
-
     out: list[str] = []
-    for chunk in _chunks(text):
-        for m in tok.tokenize(chunk, SplitMode.C):
-            surface = m.surface()
-            norm = m.normalized_form()
-            if norm != surface and _HAN_CHAR.search(norm) and norm not in text:
-                out.append(norm)
+    for sentence in _SENTENCE_END.split(text):
+        if sentence:
+            out.extend(norm for norm in _normalised(tok, sentence) if norm not in text)
     return out
+
+
+#: Sentence → its words' normalised forms that differ from the surface and contain a kanji.
+_NORMALISED: dict[str, tuple[str, ...]] = {}
+_NORMALISED_LIMIT = 200_000  # sentences; the memo is dropped when it grows past this
+_SENTENCE_END = re.compile(r"(?<=。)")
+
+
+def _normalised(tok, sentence: str) -> tuple[str, ...]:
+    cached = _NORMALISED.get(sentence)
+    if cached is None:
+        from sudachipy import SplitMode
+
+        found: list[str] = []
+        for chunk in _chunks(sentence):
+            for m in tok.tokenize(chunk, SplitMode.C):
+                norm = m.normalized_form()
+                if norm != m.surface() and _HAN_CHAR.search(norm):
+                    found.append(norm)
+        if len(_NORMALISED) >= _NORMALISED_LIMIT:
+            _NORMALISED.clear()
+        cached = _NORMALISED[sentence] = tuple(found)
+    return cached
 
 
 def _chunks(text: str, limit: int = 4000) -> Iterable[str]:
