@@ -5,6 +5,7 @@
     .venv/bin/python scripts/bench.py                       # the issue's N (about 40 minutes on 2 cores)
     .venv/bin/python scripts/bench.py --json bench.json     # also write every figure and run to a file
     .venv/bin/python scripts/bench.py --only site,serve     # some sections only
+    .venv/bin/python scripts/bench.py --only site,serve --baseline 4b5908b   # before/after, same run
 
 Sections (each several runs; medians; ratios measured in this same run):
 
@@ -80,14 +81,16 @@ def run_validate(ns: list[int], runs: int, work: Path) -> list[dict]:
     return out
 
 
-def run_site(n: int | None, runs: int, work: Path) -> dict:
+def run_site(n: int | None, runs: int, work: Path, baseline: Path | None = None) -> dict:
     out = {}
     log("  site: shipped project")
-    out["shipped"] = bench_site.bench(ROOT, work / "site-shipped", runs, log=lambda m: log("  " + m))
+    out["shipped"] = bench_site.bench(ROOT, work / "site-shipped", runs, log=lambda m: log("  " + m),
+                                      baseline=baseline)
     if n:
         root = write_project(n, work / f"site-{n}" / "project")
         log(f"  site: {n} synthetic case studies")
-        out["synthetic"] = bench_site.bench(root, work / f"site-{n}", runs, log=lambda m: log("  " + m))
+        out["synthetic"] = bench_site.bench(root, work / f"site-{n}", runs, log=lambda m: log("  " + m),
+                                            baseline=baseline)
         out["synthetic"]["n"] = n
     return out
 
@@ -123,8 +126,25 @@ def run_pdf(ns: list[int], runs: int, work: Path) -> list[dict]:
     return out
 
 
-def run_serve(edits: int) -> dict:
-    return bench_serve.bench(ROOT, edits, log=lambda m: log("  " + m))
+def run_serve(edits: int, baseline: Path | None = None) -> dict:
+    out = {}
+    if baseline is not None:
+        log("  serve with the baseline code")
+        out["baseline"] = bench_serve.bench(ROOT, edits, log=lambda m: log("  " + m), pythonpath=baseline)
+    out.update(bench_serve.bench(ROOT, edits, log=lambda m: log("  " + m)))
+    return out
+
+
+def checkout_src(ref: str, work: Path) -> Path:
+    """``src/`` and ``templates/`` of git ``ref`` extracted under ``work``; returns the src folder."""
+    import subprocess
+
+    dest = work / "baseline"
+    dest.mkdir()
+    archive = subprocess.run(["git", "-C", str(ROOT), "archive", ref, "src", "templates"], check=True,
+                             capture_output=True).stdout
+    subprocess.run(["tar", "-x", "-C", str(dest)], input=archive, check=True)
+    return dest / "src"
 
 
 # -- the table ------------------------------------------------------------------------------------------
@@ -145,8 +165,9 @@ def rows(res: dict, quick: bool) -> list[tuple[str, str, str, str, str]]:
         s = site.get(key)
         if not s:
             continue
+        before = (f"; before {s['baseline_s']:.2f} s = {s['baseline_ratio']:.2f}×" if "baseline_s" in s else "")
         out.append((f"site build {label}: plugin / plain mkdocs", f"{s['plugin_s']:.2f} s / {s['plain_s']:.2f} s",
-                    f"{s['ratio']:.2f}×", "≤ 1.15×", verdict(s["ratio"] <= 1.15)))
+                    f"{s['ratio']:.2f}×{before}", "≤ 1.15×", verdict(s["ratio"] <= 1.15)))
     if site.get("shipped"):
         s = site["shipped"]
         si, cp = s["search_index"], s["case_page"]
@@ -173,8 +194,9 @@ def rows(res: dict, quick: bool) -> list[tuple[str, str, str, str, str]]:
                     "< 2 GB at N=200" if target else "", verdict(p["max_rss_mb"] < 2048) if target else ""))
     if res.get("serve"):
         s = res["serve"]
+        before = f"; before {s['baseline']['page_s']:.2f} s" if "baseline" in s else ""
         out.append(("serve: save → rebuilt page (shipped)", f"{s['page_s']:.2f} s",
-                    f"live reload {s['reload_s']:.2f} s; initial build {s['startup_s']:.1f} s", "< 3 s",
+                    f"live reload {s['reload_s']:.2f} s{before}; initial build {s['startup_s']:.1f} s", "< 3 s",
                     verdict(s["page_s"] < 3)))
     if quick:
         missing = []
@@ -201,6 +223,8 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--json", type=Path, help="write every figure (and each run) to this JSON file")
     ap.add_argument("--only", default=",".join(SECTIONS), help=f"comma-separated sections of {SECTIONS}")
     ap.add_argument("--runs", type=int, help="override the number of runs of every section")
+    ap.add_argument("--baseline", metavar="GIT_REF", help="also time the site and serve figures with the code "
+                    "of this git ref (before an optimisation), alternating with the current code")
     args = ap.parse_args(argv)
     only = [s.strip() for s in args.only.split(",") if s.strip()]
     plan = dict(QUICK if args.quick else FULL)
@@ -216,18 +240,20 @@ def main(argv: list[str] | None = None) -> int:
     res: dict = {"meta": meta}
     with tempfile.TemporaryDirectory(prefix="casebook-bench-") as tmp:
         work = Path(tmp)
+        baseline = checkout_src(args.baseline, work) if args.baseline else None
+        meta["baseline"] = args.baseline
         if "validate" in only:
             log("validate …")
             res["validate"] = run_validate(plan["validate_n"], plan["validate_runs"], work)
         if "site" in only:
             log("site …")
-            res["site"] = run_site(plan["site_n"], plan["site_runs"], work)
+            res["site"] = run_site(plan["site_n"], plan["site_runs"], work, baseline)
         if "pdf" in only:
             log("pdf …")
             res["pdf"] = run_pdf(plan["pdf_n"], plan["pdf_runs"], work)
         if "serve" in only:
             log("serve …")
-            res["serve"] = run_serve(plan["serve_edits"])
+            res["serve"] = run_serve(plan["serve_edits"], baseline)
     meta["seconds"] = time.perf_counter() - started
     meta["load_average_end"] = os.getloadavg()
     print(f"\nCasebook benchmarks — {meta['mode']} mode, {meta['date']}, {meta['machine']}, {meta['cpus']} CPUs, "

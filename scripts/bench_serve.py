@@ -101,8 +101,11 @@ class Log:
         return "\n".join(line for _, line in self.lines[-n:])
 
 
-def bench(root: Path, edits: int, log=print, startup_timeout: float = 600) -> dict:
-    """Serve ``root`` (copied to a temporary folder) and time ``edits`` title edits of one case study."""
+def bench(root: Path, edits: int, log=print, startup_timeout: float = 600, pythonpath: Path | None = None) -> dict:
+    """Serve ``root`` (copied to a temporary folder) and time ``edits`` title edits of one case study.
+
+    ``pythonpath``: run the server with the ``casebook`` package under this folder instead (a baseline).
+    """
     with tempfile.TemporaryDirectory(prefix="casebook-bench-serve-") as tmp:
         project = copy_project(root, Path(tmp) / "project")
         case_file = sorted((project / "casestudies").glob("*/case.yaml"))[0]
@@ -111,6 +114,8 @@ def bench(root: Path, edits: int, log=print, startup_timeout: float = 600) -> di
         url = f"http://127.0.0.1:{port}/casestudies/{case_id}/"
         env = dict(os.environ, NO_MKDOCS_2_WARNING="1", PYTHONUNBUFFERED="1")
         env.pop("CASEBOOK_SITE_URL", None)
+        if pythonpath is not None:
+            env["PYTHONPATH"] = str(pythonpath)
         proc = subprocess.Popen([*casebook_command(), "--root", str(project), "serve", "--dev-addr",
                                  f"127.0.0.1:{port}"], cwd=project, env=env, stdout=subprocess.DEVNULL,
                                 stderr=subprocess.PIPE, text=True, start_new_session=True)

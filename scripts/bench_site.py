@@ -42,8 +42,10 @@ _PLUGIN_BUILD = ("import sys; from pathlib import Path; from casebook.mkdocs_bui
                  "build_site(Path(sys.argv[1]), Path(sys.argv[2]), strict=False)")
 
 
-def _env() -> dict[str, str]:
+def _env(pythonpath: Path | None = None) -> dict[str, str]:
     env = dict(os.environ, NO_MKDOCS_2_WARNING="1")
+    if pythonpath is not None:  # another casebook source tree (e.g. before an optimisation) shadows ours
+        env["PYTHONPATH"] = str(pythonpath)
     env.pop("CASEBOOK_SITE_URL", None)
     env.pop("CASEBOOK_EDIT_BASE", None)
     return env
@@ -102,18 +104,18 @@ def make_plain(root: Path, plain: Path) -> Path:
     return plain
 
 
-def _timed(cmd: list[str], cwd: Path) -> float:
+def _timed(cmd: list[str], cwd: Path, pythonpath: Path | None = None) -> float:
     start = time.perf_counter()
-    proc = subprocess.run(cmd, cwd=cwd, env=_env(), capture_output=True, text=True)
+    proc = subprocess.run(cmd, cwd=cwd, env=_env(pythonpath), capture_output=True, text=True)
     elapsed = time.perf_counter() - start
     if proc.returncode != 0:
         raise SystemExit(f"build failed ({' '.join(cmd[:4])} …):\n{proc.stderr[-3000:]}")
     return elapsed
 
 
-def plugin_build(root: Path, site_dir: Path) -> float:
+def plugin_build(root: Path, site_dir: Path, pythonpath: Path | None = None) -> float:
     shutil.rmtree(site_dir, ignore_errors=True)
-    return _timed([PY, "-c", _PLUGIN_BUILD, str(root), str(site_dir)], root)
+    return _timed([PY, "-c", _PLUGIN_BUILD, str(root), str(site_dir)], root, pythonpath)
 
 
 def plain_build(plain: Path, site_dir: Path) -> float:
@@ -161,14 +163,21 @@ def case_page(site_dir: Path) -> Path:
 
 
 # -- the benchmark --------------------------------------------------------------------------------------
-def bench(root: Path, work: Path, runs: int, log=print) -> dict:
-    """Plugin build vs plain mkdocs on ``root`` (a project), ``runs`` alternating runs each; sizes."""
+def bench(root: Path, work: Path, runs: int, log=print, baseline: Path | None = None) -> dict:
+    """Plugin build vs plain mkdocs on ``root`` (a project), ``runs`` alternating runs each; sizes.
+
+    With ``baseline`` (a folder holding another ``casebook`` package, e.g. ``git archive`` of an earlier
+    commit's ``src``) the plugin build is also timed with that code, in the same alternation.
+    """
     plain = make_plain(root, work / "plain")
-    ours, theirs = [], []
+    ours, theirs, before = [], [], []
     for i in range(runs):
+        if baseline is not None:
+            before.append(plugin_build(root, work / "site-baseline", baseline))
         ours.append(plugin_build(root, work / "site-plugin"))
         theirs.append(plain_build(plain, work / "site-plain"))
-        log(f"  run {i + 1}/{runs}: plugin {ours[-1]:.2f} s, plain mkdocs {theirs[-1]:.2f} s")
+        log(f"  run {i + 1}/{runs}: plugin {ours[-1]:.2f} s, plain mkdocs {theirs[-1]:.2f} s"
+            + (f", plugin before {before[-1]:.2f} s" if before else ""))
     site_dir = work / "site-plugin"
     result = {
         "runs": runs,
@@ -179,6 +188,10 @@ def bench(root: Path, work: Path, runs: int, log=print) -> dict:
         "case_page": page_transfer(site_dir, case_page(site_dir)),
     }
     result["ratio"] = result["plugin_s"] / result["plain_s"]
+    if before:
+        result["baseline_s"], result["baseline_all"] = statistics.median(before), before
+        result["baseline_ratio"] = result["baseline_s"] / result["plain_s"]
+        result["search_index_baseline"] = index_size(work / "site-baseline")
     return result
 
 
@@ -191,6 +204,8 @@ def report(label: str, r: dict) -> None:
     print(f"## {label}")
     print(f"  site build (median of {r['runs']}): plugin {r['plugin_s']:.2f} s, plain mkdocs {r['plain_s']:.2f} s"
           f" → {r['ratio']:.2f}× (target ≤ 1.15×)")
+    if "baseline_s" in r:
+        print(f"  before (baseline code, same run): plugin {r['baseline_s']:.2f} s → {r['baseline_ratio']:.2f}×")
     print(f"  search index: {kb(si['raw'])} raw, {kb(si['gzip'])} gzip ({si['docs']} entries; plain mkdocs "
           f"{kb(r['search_index_plain']['raw'])} raw, {kb(r['search_index_plain']['gzip'])} gzip)")
     print(f"  case-study page {cp['page']}: {kb(cp['raw'])} raw, {kb(cp['gzip'])} gzip first visit "
@@ -203,6 +218,8 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--runs", type=int, default=3, help="runs of each build; medians (default 3)")
     ap.add_argument("--shipped", action="store_true", help="benchmark the shipped project instead")
     ap.add_argument("--json", type=Path, help="also write the figures to this JSON file")
+    ap.add_argument("--baseline", type=Path, help="also time the plugin build with the casebook package "
+                    "under this folder (e.g. an earlier commit's src/, from git archive)")
     args = ap.parse_args(argv)
     print(f"python {sys.version.split()[0]}, {os.cpu_count()} CPUs, load average "
           f"{', '.join(f'{x:.2f}' for x in os.getloadavg())}")
@@ -212,7 +229,7 @@ def main(argv: list[str] | None = None) -> int:
             root, label = ROOT, "shipped project"
         else:
             root, label = write_project(args.n, work / "project"), f"synthetic project, {args.n} case studies"
-        result = bench(root, work, args.runs)
+        result = bench(root, work, args.runs, baseline=args.baseline)
     report(label, result)
     if args.json:
         args.json.write_text(json.dumps(result, indent=2), encoding="utf-8")
