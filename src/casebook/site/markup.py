@@ -7,6 +7,7 @@ fields, ``attr`` for HTML attribute values. Raw HTML in a record always ends up 
 
 from __future__ import annotations
 
+import functools
 import html
 import posixpath
 import re
@@ -25,26 +26,14 @@ def as_str(value: Text | str | None) -> str:
     return value.ja if isinstance(value, Text) else str(value)
 
 
+#: ``inline``'s escapes: HTML's &, <, >; braces (attribute lists); Markdown's specials get a backslash.
+_INLINE = str.maketrans({"&": "&amp;", "<": "&lt;", ">": "&gt;", "{": "&#123;", "}": "&#125;",
+                         **{ch: "\\" + ch for ch in "\\`*_[]()#!|"}})
+
+
 def inline(value: Text | str | None) -> str:
     """One line of literal text for a heading, table cell or link label: no Markdown, no HTML."""
-    text = " ".join(as_str(value).split())
-    out = []
-    for ch in text:
-        if ch == "&":
-            out.append("&amp;")
-        elif ch == "<":
-            out.append("&lt;")
-        elif ch == ">":
-            out.append("&gt;")
-        elif ch == "{":
-            out.append("&#123;")
-        elif ch == "}":
-            out.append("&#125;")
-        elif _MD_SPECIAL.match(ch):
-            out.append("\\" + ch)
-        else:
-            out.append(ch)
-    return "".join(out)
+    return " ".join(as_str(value).split()).translate(_INLINE)
 
 
 def attr(value: Text | str | None) -> str:
@@ -81,6 +70,7 @@ def anchor(record_id: str) -> str:
     return _ANCHOR.sub("", record_id)
 
 
+@functools.lru_cache(maxsize=65536)  # pure; a corpus asks for the same few thousand pairs many times
 def relative(target: str, current: str) -> str:
     """Relative link from page ``current`` to ``target`` (both docs-relative paths, target may have #)."""
     path, _, frag = target.partition("#")
