@@ -2,7 +2,7 @@
 """Every performance figure of issue 7 in one run: a table with the targets, and optionally JSON.
 
     .venv/bin/python scripts/bench.py --quick               # under two minutes; smaller N (it says which)
-    .venv/bin/python scripts/bench.py                       # the issue's N (about 40 minutes on 2 cores)
+    .venv/bin/python scripts/bench.py                       # the issue's N (about 30 minutes on 2 cores)
     .venv/bin/python scripts/bench.py --json bench.json     # also write every figure and run to a file
     .venv/bin/python scripts/bench.py --only site,serve     # some sections only
     .venv/bin/python scripts/bench.py --only site,serve --baseline 4b5908b   # before/after, same run
@@ -260,9 +260,9 @@ def main(argv: list[str] | None = None) -> int:
           f"python {meta['python']}; load average at start "
           f"{', '.join(f'{x:.2f}' for x in meta['load_average_start'])}; took {meta['seconds']:.0f} s")
     if args.quick:
-        print(f"QUICK MODE used smaller N than issue 7: validate N={plan['validate_n']}, site on the shipped "
-              f"project only (full: also 200 synthetic), PDF N={plan['pdf_n']} (full: 10 and 200), "
-              f"fewer runs. Run without --quick for the issue's N.")
+        print(f"QUICK MODE used smaller N than issue 7: PDF N={plan['pdf_n']} (full: 10 and 200); site on the "
+              f"shipped project only (full: also 200 synthetic case studies); validate N={plan['validate_n']} "
+              f"as in full mode; fewer runs. Run without --quick for the issue's N.")
     print(f"medians of several runs per figure: validate {plan['validate_runs']}, site {plan['site_runs']}, "
           f"pdf {plan['pdf_runs']}, serve {plan['serve_edits']} edits\n")
     print(table(rows(res, args.quick)))
