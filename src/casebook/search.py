@@ -129,7 +129,10 @@ def _normalised(tok, sentence: str) -> tuple[str, ...]:
         for chunk in _chunks(sentence):
             for m in tok.tokenize(chunk, SplitMode.C):
                 norm = m.normalized_form()
-                if norm != m.surface() and _HAN_CHAR.search(norm):
+                # Only nouns of two or more characters: readers search for 問い合わせ or 手続き, never for
+                # the normalised 為る, 居る or 物 that verbs, particles and pronouns would add to the index.
+                if (norm != m.surface() and len(norm) > 1 and _HAN_CHAR.search(norm)
+                        and m.part_of_speech()[0] == "名詞"):
                     found.append(norm)
         if len(_NORMALISED) >= _NORMALISED_LIMIT:
             _NORMALISED.clear()
