@@ -3,7 +3,7 @@
 # and the HTML/Lighthouse checks when their script is present.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-CASEBOOK_NEED_JAVA=1 bash scripts/bootstrap.sh
+CASEBOOK_NEED_JAVA=1 CASEBOOK_NEED_NODE=1 bash scripts/bootstrap.sh
 export NO_MKDOCS_2_WARNING=1
 .venv/bin/ruff check src tests scripts
 .venv/bin/casebook validate --strict
