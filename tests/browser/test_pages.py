@@ -66,6 +66,10 @@ def _open_search(page, query: str) -> None:
         " return m && /\\d/.test(m.textContent); }",
         timeout=10_000,
     )
+    # The result list fades in (CSS transitions of .25 s); checked mid-fade, colours are half-blended.
+    page.mouse.move(0, 0)
+    page.wait_for_function("() => document.getAnimations().every(a => a.playState !== 'running')",
+                           timeout=5_000)
 
 
 @pytest.mark.parametrize("name", NAMES)
