@@ -93,7 +93,7 @@ class _Compiler:
         if "type" in schema:
             names = schema["type"] if isinstance(schema["type"], list) else [schema["type"]]
             tests = [_TYPES[n] for n in names]
-            checks.append(lambda v: any(t(v) for t in tests))
+            checks.append(tests[0] if len(tests) == 1 else lambda v: any(t(v) for t in tests))
         if "enum" in schema:
             allowed = [_freeze(x) for x in schema["enum"]]
             checks.append(lambda v: _freeze(v) in allowed)
