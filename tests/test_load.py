@@ -185,11 +185,15 @@ def test_control_characters_are_located(char: str) -> None:
 def test_flow_nesting_limit_is_checked_before_parsing() -> None:
     ok = load("a: " + "[" * MAX_DEPTH + "]" * MAX_DEPTH + "\n")
     assert ok.diagnostics == []
+    # beyond MAX_DEPTH the walker reports the place where nesting gets too deep
     doc = load("a: " + "[" * (MAX_DEPTH + 1) + "]" * (MAX_DEPTH + 1) + "\n")
-    assert [c for c, _, _ in codes(doc)] == ["too-deep"]
-    assert doc.data is None
+    assert [(c, line) for c, line, _ in codes(doc)] == [("too-deep", 1)]
+    # a bracket bomb is refused before the parser sees it
     hostile = load("[" * 200_000)
-    assert [c for c, _, _ in codes(hostile)] == ["too-deep"]
+    assert [c for c, _, _ in codes(hostile)] == ["too-deep"] and hostile.data is None
+    # brackets inside quoted text are not nesting
+    text = load('a: "' + "[" * 60 + '"\n')
+    assert text.diagnostics == [] and text.data == {"a": "[" * 60}
 
 
 def test_block_nesting_limit() -> None:

@@ -285,3 +285,9 @@ def test_pattern_end_is_the_end_of_the_text() -> None:
              '    description: {ja: 説明}\n    provisions: []\n    mappings: {}\n')
     assert [d.code for d in check(risks, "risks").diagnostics] == ["non-ascii-id"]
     assert check(risks.replace("\\n", ""), "risks").diagnostics == []
+
+
+def test_whole_number_with_a_decimal_point_is_not_an_integer() -> None:
+    doc = case(("use_level: 3", "use_level: 3.0"))
+    (d,) = doc.diagnostics
+    assert d.code == "type" and d.field == "/use_level" and d.hint == "write 3 without a decimal point"

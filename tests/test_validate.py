@@ -260,3 +260,35 @@ def test_symlinked_case_file_is_refused(tmp_path: Path) -> None:
     (folder / "case.yaml").symlink_to(root / "casestudies" / "sample-chatbot" / "case.yaml")
     codes = {d.code for d in validate(root, today=TODAY).report.errors}
     assert "symlink" in codes
+
+
+def test_glossary_see_also_must_name_a_term_or_record(tmp_path: Path) -> None:
+    root = make_project(tmp_path)
+    glossary = root / "content/catalog/glossary.yaml"
+    glossary.write_text(glossary.read_text(encoding="utf-8") + "    see_also: [R-HALLUCINATION, rgg]\n",
+                        encoding="utf-8")
+    errors = validate(root, today=TODAY).report.errors
+    assert [(d.code, d.field) for d in errors] == [("dangling-ref", "/glossary/0/see_also/1")]
+    assert "rag" in errors[0].hint
+
+
+def test_images_must_be_png_or_jpeg_by_content(tmp_path: Path) -> None:
+    root = make_project(tmp_path)
+    folder = root / "casestudies/sample-chatbot"
+    (folder / "fig.png").write_bytes(b'<svg xmlns="http://www.w3.org/2000/svg"><script>alert(1)</script></svg>')
+    (folder / "ok.png").write_bytes(b"\x89PNG\r\n\x1a\n" + b"\0" * 32)
+    case = folder / "case.yaml"
+    case.write_text(case.read_text(encoding="utf-8") + "images:\n  - {path: fig.png, alt: {ja: 図}}\n"
+                    "  - {path: ok.png, alt: {ja: 図}}\n", encoding="utf-8")
+    errors = validate(root, today=TODAY).report.errors
+    assert [(d.code, d.field) for d in errors] == [("image-content", "/images/0/path")]
+
+
+def test_github_annotation_properties_are_escaped() -> None:
+    from casebook.errors import Location
+
+    d = Diagnostic(Location(Path("casestudies/x,title=a::b\n::error file=README.md/case.yaml"), 3, 1), "enum",
+                   "bad")
+    line = d.github()
+    assert "\n" not in line and line.count("::") == 2
+    assert "file=casestudies/x%2Ctitle=a%3A%3Ab%0A%3A%3Aerror file=README.md/case.yaml," in line

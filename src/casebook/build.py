@@ -177,11 +177,19 @@ class Builder:
             metrics[rid] = met
             for risk in met.risks:
                 risk.metrics.append(met)
+        glossary_index = self._index("glossary")
         glossary = [
             GlossaryTerm(id=d["id"], term=text(d["term"]), definition=text(d["definition"]),
                          reading=d.get("reading"), see_also=tuple(d.get("see_also", [])))
-            for _doc, _ptr, d in self._index("glossary").values()
+            for _doc, _ptr, d in glossary_index.values()
         ]
+        # see_also names glossary terms or any record; an unknown id would silently show as plain text
+        known = {**glossary_index, **instruments, **provisions, **risks, **mitigations, **metrics,
+                 **{d["id"]: d for _doc, d in self.cases}}
+        for doc, ptr, d in glossary_index.values():
+            for i, ref in enumerate(d.get("see_also", [])):
+                if ref not in known:
+                    _dangling(doc, (*ptr, "see_also", i), ref, "glossary term or record", known)
         corpus = Corpus(
             root=self.root, publication=self._publication(), vocabularies=vocab, scoring=scoring,
             scales=scales, instruments=instruments, provisions=provisions, risks=risks,

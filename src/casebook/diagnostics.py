@@ -52,10 +52,11 @@ class Diagnostic:
         path = _relative(self.location.path, root)
         body = self.message + (f" — {self.hint}" if self.hint else "")
         body = body.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
-        title = f"{self.code}".replace(",", "%2C").replace("::", "%3A%3A")
+        # Properties are escaped too: a contributor names the files, and a raw `,` `:` or newline in a
+        # folder name would let it write annotations (or ::stop-commands::) of its own.
         return (
-            f"::{level} file={path},line={max(self.location.line, 1)},"
-            f"col={max(self.location.column, 1)},title={title}::{body}"
+            f"::{level} file={_property(str(path))},line={max(self.location.line, 1)},"
+            f"col={max(self.location.column, 1)},title={_property(self.code)}::{body}"
         )
 
 
@@ -84,6 +85,12 @@ def format_report(diags: Iterable[Diagnostic], fmt: str, root: Path | None = Non
     if fmt == "github":
         return "\n".join(d.github(root) for d in diags)
     return "\n".join(d.text(root) for d in diags)
+
+
+def _property(value: str) -> str:
+    """Escape a workflow-command property value as GitHub's runner expects."""
+    return (value.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+            .replace(":", "%3A").replace(",", "%2C"))
 
 
 def _relative(path: Path, root: Path | None) -> Path:

@@ -160,6 +160,7 @@ class EditionChanges:
     edition: Any  # model.EditionEntry
     previous: Any | None
     changes: list[RecordChange] | None
+    reason: str = ""  # why ``changes`` is None, in Japanese for the publication
 
     def count(self, status: str) -> int:
         return sum(1 for c in self.changes or [] if c.status == status)
@@ -170,15 +171,21 @@ def edition_history(root: Path, editions: list) -> list[EditionChanges]:
     out = []
     for i, edition in enumerate(editions):
         previous = editions[i + 1] if i + 1 < len(editions) else None
-        changes = None
-        if previous is not None and previous.ref:
+        changes, reason = None, ""
+        if previous is None:
+            reason = "初版"
+        elif not previous.ref:
+            reason = "前の版に git の参照がありません"
+        elif i > 0 and not edition.ref:
+            reason = "この版に git の参照がありません"
+        else:
             try:
                 old = _records_at(root, previous.ref)
                 new = records(root) if i == 0 and not edition.ref else _records_at(root, edition.ref)
                 changes = compare(old, new)
-            except (UsageError, OSError, subprocess.SubprocessError):
-                changes = None
-        out.append(EditionChanges(edition, previous, changes))
+            except (UsageError, OSError, subprocess.SubprocessError) as exc:
+                reason = f"git の履歴から読めません（{exc}）"
+        out.append(EditionChanges(edition, previous, changes, reason))
     return out
 
 

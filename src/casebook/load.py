@@ -40,6 +40,7 @@ class _Loader(_BaseLoader):  # type: ignore[misc, valid-type]
 
 MAX_BYTES = 1_000_000
 MAX_DEPTH = 40
+MAX_FLOW_GUARD = 1000
 
 Pointer = tuple[str | int, ...]
 
@@ -165,9 +166,11 @@ def load_text(text: str, doc: Document) -> Document:
         doc.diagnostics.append(Diagnostic(_char_location(doc.path, text, text.index("\x00")), "encoding",
                                           "file contains a NUL character", "save the file as UTF-8 text"))
         return doc
+    # A cheap guard against bracket bombs only: brackets in quoted text count too, so its limit is far
+    # above MAX_DEPTH; the walker reports real nesting beyond MAX_DEPTH at its place.
     depth = _flow_depth(text)
-    if depth > MAX_DEPTH:
-        doc.error((), "too-deep", f"nesting is {depth} levels deep; the limit is {MAX_DEPTH}",
+    if depth > MAX_FLOW_GUARD:
+        doc.error((), "too-deep", f"brackets nest {depth} levels deep; the limit is {MAX_DEPTH}",
                   "records are never nested this deep; check the brackets")
         return doc
     try:

@@ -32,7 +32,13 @@ def _pattern(validator: Any, pattern: str, instance: Any, schema: dict[str, Any]
         yield SchemaError(f"{instance!r} does not match {pattern!r}")
 
 
-_Validator = validators.extend(Draft202012Validator, {"pattern": _pattern})
+# JSON Schema counts 400.0 as an integer; a record that writes it would then show "400.0" and crash
+# range(), so in records an integer is written without a decimal point.
+_Validator = validators.extend(
+    Draft202012Validator, {"pattern": _pattern},
+    type_checker=Draft202012Validator.TYPE_CHECKER.redefine(
+        "integer", lambda _checker, value: isinstance(value, int) and not isinstance(value, bool)),
+)
 
 
 @cache
@@ -107,6 +113,8 @@ def _report(doc: Document, err: SchemaError, flagged: set[Pointer], missing: set
         got = _PY_TYPES.get(type(value), type(value).__name__)
         if trap:
             hint = trap.hint
+        elif want == "integer" and isinstance(value, float) and value.is_integer():
+            hint = f"write {int(value)} without a decimal point"
         elif want == "object" and got == "string" and "ja" in schema.get("properties", {}):
             hint = "write text as a mapping: `{ja: \"…\"}` (add `en:` for English)"
         else:

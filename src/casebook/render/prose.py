@@ -43,6 +43,21 @@ def _escape(text: str) -> str:
     return text
 
 
+_HEADING = re.compile(r"^( {0,3})(#{1,6}(?:[ \t]|$))", re.MULTILINE)  # ATX heading
+_DETAILS = re.compile(r"^([ \t]*)(\?\?\?)", re.MULTILINE)  # pymdownx.details on the site
+_UNDERLINE = re.compile(r"^( {0,3})([=-]+[ \t]*)$", re.MULTILINE)  # setext heading under a paragraph
+
+
+def _block_guard(markdown: str) -> str:
+    """Escape line starts that would make a heading or a collapsible box: record prose has neither, and a
+    heading in it would add a chapter to the PDF outline and take over the running header."""
+    # `#` and `-` have Markdown escapes; `?` and `=` do not, so their first character becomes an entity.
+    markdown = _HEADING.sub(lambda m: f"{m.group(1)}\\{m.group(2)}", markdown)
+    markdown = _DETAILS.sub(lambda m: f"{m.group(1)}&#63;??", markdown)
+    return _UNDERLINE.sub(lambda m: f"{m.group(1)}{'&#61;' if m.group(2)[0] == '=' else chr(92) + '-'}"
+                          f"{m.group(2)[1:]}", markdown)
+
+
 def _code(content: str) -> str:
     """A code span from a record, as an HTML element whose text is fully escaped.
 
@@ -79,7 +94,7 @@ def to_markdown(text: str, href: Href | None = None) -> str:
             out.append(f"{label_md} ({_escape(url)})" if url else label_md)
         pos = m.end()
     out.append(_plain(text[pos:], href))
-    return "".join(out)
+    return _block_guard("".join(out))
 
 
 def _plain(segment: str, href: Href) -> str:
