@@ -7,6 +7,7 @@ import re
 import unicodedata
 from pathlib import Path
 
+from .diagnostics import Diagnostic
 from .load import Document, Pointer, pointer_text
 from .model import Corpus
 from .scaffold import PLACEHOLDER
@@ -254,13 +255,14 @@ def check_corpus(corpus: Corpus, docs_by_path: dict[Path, Document]) -> None:
         for rec in table.values():
             if rec.replaced_by and rec.replaced_by not in table:
                 doc = doc_of(rec.origin.path)
-                doc.diagnostics.append(_at(doc, rec.origin, "dangling-ref",
+                doc.diagnostics.append(Diagnostic(rec.origin.location, "dangling-ref",
                                            f"{what} `{rec.id}` is replaced by unknown `{rec.replaced_by}`"))
     for risk in corpus.risks.values():
         if risk.status != "retired" and not risk.mitigations:
             doc = doc_of(risk.origin.path)
-            doc.diagnostics.append(_at(doc, risk.origin, "no-mitigation", f"risk `{risk.id}` has no mitigation",
-                                       "add a mitigation whose `mitigates` lists it", "warning"))
+            doc.diagnostics.append(Diagnostic(risk.origin.location, "no-mitigation",
+                                              f"risk `{risk.id}` has no mitigation",
+                                              "add a mitigation whose `mitigates` lists it", "warning"))
     named = [r for r in corpus.risks.values() if r.programme_named and r.status != "retired"]
     for case in corpus.cases.values():
         doc = doc_of(case.origin.path)
@@ -309,12 +311,6 @@ def _assessment_ptr(doc: Document, risk_id: str, fallback: int) -> Pointer:
 
 def _singleton_doc(docs: dict[Path, Document], key: str) -> Document | None:
     return next((d for d in docs.values() if isinstance(d.data, dict) and key in d.data), None)
-
-
-def _at(doc: Document, origin, code: str, message: str, hint: str = "", severity: str = "error"):
-    from .diagnostics import Diagnostic
-
-    return Diagnostic(origin.location, code, message, hint, severity)
 
 
 def _date_pointers(d: dict) -> list[Pointer]:

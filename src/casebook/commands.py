@@ -147,4 +147,4 @@ def diff(root: Path, args: argparse.Namespace) -> int:
     return 0
 
 
-__all__ = ["RenderError", "build", "diff", "load_corpus", "pdf", "preview", "serve", "write_checksums"]
+__all__ = ["build", "check_chapters", "diff", "load_corpus", "pdf", "preview", "serve", "write_checksums"]

@@ -101,9 +101,7 @@ def _by_key(items: list) -> dict[str, Any]:
 
 def diff_against_ref(root: Path, ref: str) -> list[RecordChange]:
     """Changes from the edition at git ``ref`` to the work tree at ``root``."""
-    with tempfile.TemporaryDirectory(prefix="casebook-diff-") as tmp:
-        export_ref(root, ref, Path(tmp))
-        return compare(records(Path(tmp)), records(root))
+    return compare(_records_at(root, ref), records(root))
 
 
 def export_ref(root: Path, ref: str, dest: Path) -> None:

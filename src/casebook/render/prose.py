@@ -12,9 +12,8 @@ and backtick of the record is escaped, so Markdown cannot find a link the patter
 
 from __future__ import annotations
 
-import html
 import re
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 from functools import lru_cache
 
 import markdown as _markdown
@@ -126,12 +125,3 @@ def to_html(text: str, href: Href | None = None, inline: bool = False) -> str:
     if inline and out.startswith("<p>") and out.endswith("</p>") and out.count("<p>") == 1:
         out = out[3:-4]
     return out
-
-
-def plain(text: str) -> str:
-    """Text for attributes, titles and metadata: no markup at all, HTML-escaped."""
-    return html.escape(re.sub(r"[*_`]+", "", text), quote=True)
-
-
-def known_ids(ids: Iterable[str]) -> set[str]:
-    return set(ids)
