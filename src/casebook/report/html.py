@@ -38,6 +38,9 @@ DEFAULT_TEMPLATES = Path(__file__).resolve().parents[3] / "templates" / "report"
 STYLESHEET = "report.css"
 PREVIEW_TEMPLATE = "preview.html.j2"
 MAIN_TEMPLATE = "report.html.j2"
+FOLIO_TEMPLATE = "folio.html.j2"
+PART_STYLESHEET = "part.css"
+FOLIO_STYLESHEET = "folio.css"
 
 _ANCHOR_UNSAFE = re.compile(r"[^A-Za-z0-9_-]")
 _COLOUR = re.compile(r"^#(?:[0-9a-fA-F]{3}|[0-9a-fA-F]{6})$")
@@ -63,6 +66,7 @@ class ChapterEntry:
     title: str
     kind: str  # "chapter" | "case" | "appendix"
     case: CaseStudy | None = None
+    number: str = ""  # "第3章", "付録B": the same label the stylesheet's counters give the heading
 
 
 @dataclass
@@ -124,6 +128,14 @@ class Plan:
                 ChapterEntry("app-checklist", "導入チェックリスト", "appendix"),
                 ChapterEntry("app-glossary", "用語集", "appendix"),
                 ChapterEntry("app-editions", "改訂履歴", "appendix")]
+        chapters = appendices = 0
+        for entry in out:
+            if entry.kind == "appendix":
+                appendices += 1
+                entry.number = f"付録{chr(ord('A') + appendices - 1)}"
+            else:
+                chapters += 1
+                entry.number = f"第{chapters}章"
         return out
 
     def _anchors(self) -> dict[str, str]:
@@ -255,24 +267,63 @@ def environment(folder: Path, plan: Plan) -> jinja2.Environment:
 
 
 def build_html(corpus: Corpus, folder: Path | None = None, case: str | None = None) -> tuple[str, Plan]:
-    """The report as one HTML document, and the plan it was made from.
+    """The report as one HTML document (目次 without page numbers), and the plan it was made from.
 
-    With ``case`` (a case-study id) only that case's chapter is rendered, for ``casebook preview``.
+    The PDF is rendered part by part (:func:`render_part`); this single document is for inspection and
+    for benchmarking WeasyPrint alone. With ``case`` (a case-study id) only that case's chapter is
+    rendered, for ``casebook preview``.
     """
     folder = folder or templates_dir(corpus.root)
     plan = Plan(corpus)
+    if case is None:
+        sections = [Section(k) for k in ("cover", "toc", "summary", "methodology")]
+        sections += [Section("case", c) for c in plan.chapters if c.kind == "case"]
+        sections += [Section(k) for k in ("analysis", "policy", "appendices")]
+        whole = _Whole(sections)
+        return render_part(plan, folder, whole, {c.anchor: "" for c in plan.chapters}), plan
+    chosen = corpus.cases[case]
+    chapter = next(c for c in plan.chapters if c.case is chosen)
+    return _render(folder, plan, PREVIEW_TEMPLATE, case=chosen, chapter=chapter), plan
+
+
+def render_part(plan: Plan, folder: Path, part: Any, toc_pages: dict[str, Any]) -> str:
+    """One part of the report (an object with ``sections`` and ``counters``, see :mod:`.parts`).
+
+    ``toc_pages`` maps every chapter anchor to the page number the 目次 shows for it.
+    """
+    return _render(folder, plan, MAIN_TEMPLATE, part=part, toc_pages=toc_pages)
+
+
+def folio_html(folder: Path, page_names: list[str]) -> str:
+    """The folio document: one empty page per report page, on the same named page (validated idents)."""
+    for name in page_names:
+        if name and not _CSS_IDENT.match(name):
+            raise RenderError(f"report page name {name!r} is not a plain CSS identifier")
+    env = jinja2.Environment(loader=jinja2.FileSystemLoader(str(folder)), autoescape=True,
+                             undefined=jinja2.StrictUndefined, trim_blocks=True, lstrip_blocks=True)
+    return env.get_template(FOLIO_TEMPLATE).render(page_names=page_names)
+
+
+@dataclass
+class Section:
+    """One include of report.html.j2: ``kind`` names the template (``case`` uses ``chapter``)."""
+
+    kind: str
+    chapter: ChapterEntry | None = None
+
+
+@dataclass
+class _Whole:
+    sections: list[Section]
+    counters: str = ""
+
+
+def _render(folder: Path, plan: Plan, template_name: str, **values: Any) -> str:
+    corpus = plan.corpus
     try:
-        if case is None:
-            template = environment(folder, plan).get_template(MAIN_TEMPLATE)
-            html = template.render(corpus=corpus, plan=plan, pub=corpus.publication, counts=plan.counts)
-        else:
-            template = environment(folder, plan).get_template(PREVIEW_TEMPLATE)
-            chosen = corpus.cases[case]
-            chapter = next(c for c in plan.chapters if c.case is chosen)
-            html = template.render(corpus=corpus, plan=plan, pub=corpus.publication, counts=plan.counts,
-                                   case=chosen, chapter=chapter)
+        template = environment(folder, plan).get_template(template_name)
+        return template.render(corpus=corpus, plan=plan, pub=corpus.publication, counts=plan.counts, **values)
     except jinja2.TemplateError as exc:
-        where = getattr(exc, "filename", None) or str(folder / MAIN_TEMPLATE)
+        where = getattr(exc, "filename", None) or str(folder / template_name)
         line = getattr(exc, "lineno", None)
         raise RenderError(f"report template error: {exc} ({where}{f':{line}' if line else ''})") from exc
-    return html, plan

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import gc
 import hashlib
 import logging
 import os
@@ -13,8 +14,19 @@ from pathlib import Path
 
 from ..errors import RenderError
 from ..model import Corpus
+from .assemble import PartFile, join
 from .fetcher import AssetFetcher, RefusedFetch
-from .html import STYLESHEET, Plan, build_html, templates_dir
+from .html import (
+    FOLIO_STYLESHEET,
+    PART_STYLESHEET,
+    STYLESHEET,
+    Plan,
+    build_html,
+    folio_html,
+    render_part,
+    templates_dir,
+)
+from .parts import CASES_PER_PART, chain_counters, scan, split
 
 VARIANTS = ("pdf/ua-1", "pdf/a-3b")
 _WEASY_LOGGER = "weasyprint"
@@ -110,15 +122,69 @@ def _fast_page_references():
         pydyf.PDF.page_references = original
 
 
-def write_pdf(html: str, output: Path, *, base: Path, stylesheet: Path, folders: list[Path],
-              variant: str | None) -> tuple[int, list[str], list[str]]:
-    """Render ``html`` to ``output`` (atomically). Returns (page count, WeasyPrint warnings, outline labels)."""
+@dataclass
+class Layout:
+    """What WeasyPrint made of one document: pages, where each anchor landed, each page's named page."""
+
+    pages: int
+    anchors: dict[str, int]  # anchor → 0-based page index
+    page_names: list[str]
+    warnings: list[str]
+    bookmarks: list[str]
+
+
+def render_pdf(html: str, target: Path, *, base: Path, stylesheets: list[Path], folders: list[Path],
+               variant: str | None, named_elsewhere: set[str] = frozenset()) -> Layout:
+    """Render ``html`` to the file ``target`` (not atomically: callers write to a temporary path).
+
+    ``named_elsewhere`` are anchors of other parts of the report that this document links to: they are
+    named on its first page so that WeasyPrint keeps those links (it drops links to anchors it cannot
+    see); :mod:`.assemble` keeps only each part's own destinations, so the links resolve to the real ones.
+    """
     import weasyprint  # imported here: heavy, and not needed to build the HTML
 
     fetcher = AssetFetcher(folders)
     handler = _Collect()
     logger = logging.getLogger(_WEASY_LOGGER)
     logger.addHandler(handler)
+    tagged = variant == "pdf/ua-1"
+    try:
+        document = weasyprint.HTML(string=html, base_url=base.resolve().as_uri() + "/", url_fetcher=fetcher)
+        css = [weasyprint.CSS(filename=str(sheet), url_fetcher=fetcher) for sheet in stylesheets]
+        rendered = document.render(stylesheets=css, pdf_variant=variant, pdf_tags=tagged, uncompressed_pdf=False)
+        anchors: dict[str, int] = {}
+        for index, page in enumerate(rendered.pages):
+            for name in page.anchors:
+                anchors.setdefault(name, index)
+        names = [page._page_box.page_type.name or "" for page in rendered.pages]
+        if rendered.pages:
+            for name in sorted(set(named_elsewhere) - anchors.keys()):
+                rendered.pages[0].anchors[name] = (0, 0, 0, 0)
+        with _fast_page_references():
+            rendered.write_pdf(target, finisher=add_header_scope if tagged else None, pdf_variant=variant,
+                               pdf_tags=tagged)
+        return Layout(len(rendered.pages), anchors, names, handler.records,
+                      _labels(rendered.make_bookmark_tree()))
+    except RefusedFetch as exc:
+        raise RenderError(f"report render stopped: {exc}") from exc
+    except weasyprint.urls.FatalURLFetchingError as exc:
+        cause = exc.__cause__ or exc
+        raise RenderError(f"report render stopped: {exc} ({cause})") from exc
+    finally:
+        logger.removeHandler(handler)
+
+
+def write_pdf(html: str, output: Path, *, base: Path, stylesheet: Path, folders: list[Path],
+              variant: str | None) -> tuple[int, list[str], list[str]]:
+    """Render one HTML document to ``output`` (atomically). Returns (pages, WeasyPrint warnings, outline labels)."""
+    with _atomic(output) as tmp:
+        layout = render_pdf(html, tmp, base=base, stylesheets=[stylesheet], folders=folders, variant=variant)
+    return layout.pages, layout.warnings, layout.bookmarks
+
+
+@contextlib.contextmanager
+def _atomic(output: Path):
+    """A temporary path next to ``output`` that replaces it when the block succeeds (readable by others)."""
     output.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp_name = tempfile.mkstemp(prefix=f".{output.name}.", suffix=".tmp", dir=output.parent)
     os.close(fd)
@@ -127,26 +193,10 @@ def write_pdf(html: str, output: Path, *, base: Path, stylesheet: Path, folders:
     os.umask(umask)
     tmp.chmod(0o666 & ~umask)  # mkstemp makes the file private; a published PDF is read by others
     try:
-        document = weasyprint.HTML(string=html, base_url=base.resolve().as_uri() + "/", url_fetcher=fetcher)
-        css = weasyprint.CSS(filename=str(stylesheet), url_fetcher=fetcher)
-        rendered = document.render(stylesheets=[css], pdf_variant=variant, pdf_tags=variant == "pdf/ua-1",
-                                   uncompressed_pdf=False)
-        tagged = variant == "pdf/ua-1"
-        with _fast_page_references():
-            rendered.write_pdf(tmp, finisher=add_header_scope if tagged else None, pdf_variant=variant,
-                               pdf_tags=tagged)
-        pages = len(rendered.pages)
-        bookmarks = _labels(rendered.make_bookmark_tree())
+        yield tmp
         tmp.replace(output)
-    except RefusedFetch as exc:
-        raise RenderError(f"report render stopped: {exc}") from exc
-    except weasyprint.urls.FatalURLFetchingError as exc:
-        cause = exc.__cause__ or exc
-        raise RenderError(f"report render stopped: {exc} ({cause})") from exc
     finally:
-        logger.removeHandler(handler)
         tmp.unlink(missing_ok=True)
-    return pages, handler.records, bookmarks
 
 
 def _labels(tree: list) -> list[str]:
@@ -158,21 +208,85 @@ def _labels(tree: list) -> list[str]:
 
 
 def render_report(corpus: Corpus, output: Path, variant: str | None = "pdf/ua-1",
-                  case: str | None = None) -> ReportInfo:
+                  case: str | None = None, cases_per_part: int = CASES_PER_PART) -> ReportInfo:
     """Render the evaluation report of ``corpus`` to ``output``; the file appears only when complete.
 
     ``variant`` is ``"pdf/ua-1"`` (tagged, the default), ``"pdf/a-3b"`` or ``None`` for a plain PDF.
     Raises :class:`~casebook.errors.RenderError` when a template fails or a resource is refused.
-    ``case`` renders only that case study's chapter (``casebook preview``).
+    ``case`` renders only that case study's chapter (``casebook preview``). The whole report is laid out
+    in parts of at most ``cases_per_part`` case studies, so memory stays bounded whatever the corpus size.
     """
     variant = check_variant(variant)
     start = time.perf_counter()
     folder = templates_dir(corpus.root)
-    html, plan = build_html(corpus, folder, case)
     output = Path(output)
-    pages, warnings, bookmarks = write_pdf(html, output, base=corpus.root, stylesheet=folder / STYLESHEET,
-                                folders=asset_folders(corpus, folder), variant=variant)
+    folders = asset_folders(corpus, folder)
+    if case is not None:
+        html, plan = build_html(corpus, folder, case)
+        pages, warnings, bookmarks = write_pdf(html, output, base=corpus.root, stylesheet=folder / STYLESHEET,
+                                               folders=folders, variant=variant)
+        return _info(output, variant, pages, plan, time.perf_counter() - start, warnings, bookmarks)
+    plan = Plan(corpus)
+    with _atomic(output) as tmp, tempfile.TemporaryDirectory(prefix=".casebook-parts-", dir=output.parent) as work:
+        pages, warnings, bookmarks = _render_in_parts(plan, folder, folders, variant, Path(work), tmp,
+                                                      cases_per_part)
     return _info(output, variant, pages, plan, time.perf_counter() - start, warnings, bookmarks)
+
+
+def _render_in_parts(plan: Plan, folder: Path, folders: list[Path], variant: str | None, work: Path,
+                     target: Path, cases_per_part: int) -> tuple[int, list[str], list[str]]:
+    """Lay out each part on its own, then join them (see :mod:`.assemble`)."""
+    root = plan.corpus.root
+    parts = split(plan, cases_per_part)
+    unnumbered = {c.anchor: "000" for c in plan.chapters}  # as wide as the page numbers that replace it
+    for part in parts:
+        scan(part, render_part(plan, folder, part, unnumbered))
+    chain_counters(parts)
+    every_anchor = set().union(*(part.ids for part in parts))
+    sheets = [folder / STYLESHEET, folder / PART_STYLESHEET]
+
+    def render(part, toc_pages) -> Layout:
+        html = render_part(plan, folder, part, toc_pages)
+        layout = render_pdf(html, work / f"{part.name}.pdf", base=root, stylesheets=sheets, folders=folders,
+                            variant=variant, named_elsewhere=(part.links - part.ids) & every_anchor)
+        gc.collect()  # a part's page boxes are cyclic: free them before the next part is laid out
+        return layout
+
+    layouts = {part.name: render(part, unnumbered) for part in parts}
+    front = parts[0]
+    for _attempt in range(3):  # the 目次 is set once its page numbers are known; that may move the front matter
+        toc_pages = _toc_pages(plan, parts, layouts)
+        again = render(front, toc_pages)
+        settled = again.pages == layouts[front.name].pages and again.anchors == layouts[front.name].anchors
+        layouts[front.name] = again
+        if settled:
+            break
+    else:
+        raise RenderError("the 目次 did not settle: its page numbers keep moving the front matter")
+    page_names = [name for part in parts for name in layouts[part.name].page_names]
+    total = len(page_names)
+    folio = work / "folio.pdf"
+    render_pdf(folio_html(folder, page_names), folio, base=root,
+               stylesheets=[folder / STYLESHEET, folder / FOLIO_STYLESHEET], folders=[folder], variant=None)
+    files = [PartFile(work / f"{part.name}.pdf", set(layouts[part.name].anchors)) for part in parts]
+    bookmarks = join(files, folio, target, tagged=variant == "pdf/ua-1")
+    warnings = [w for part in parts for w in layouts[part.name].warnings]
+    return total, warnings, bookmarks
+
+
+def _toc_pages(plan: Plan, parts: list, layouts: dict[str, Layout]) -> dict[str, int]:
+    """Chapter anchor → 1-based page number in the joined report."""
+    where: dict[str, int] = {}
+    offset = 0
+    for part in parts:
+        layout = layouts[part.name]
+        for name, index in layout.anchors.items():
+            where.setdefault(name, offset + index + 1)
+        offset += layout.pages
+    missing = [c.anchor for c in plan.chapters if c.anchor not in where]
+    if missing:
+        raise RenderError(f"report chapters without a page: {', '.join(missing)}")
+    return {c.anchor: where[c.anchor] for c in plan.chapters}
 
 
 def _info(output: Path, variant: str | None, pages: int, plan: Plan, seconds: float,
