@@ -54,6 +54,12 @@ def templates_dir(root: Path) -> Path:
     return own if (own / MAIN_TEMPLATE).is_file() else DEFAULT_TEMPLATES
 
 
+def resource(folder: Path, name: str) -> Path:
+    """``folder``'s own copy of a report file, or Casebook's (projects with older templates lack some)."""
+    own = folder / name
+    return own if own.is_file() else DEFAULT_TEMPLATES / name
+
+
 def anchor(kind: str, record_id: str) -> str:
     return f"{kind}-{_ANCHOR_UNSAFE.sub('_', record_id)}"
 
@@ -299,7 +305,8 @@ def folio_html(folder: Path, page_names: list[str]) -> str:
     for name in page_names:
         if name and not _CSS_IDENT.match(name):
             raise RenderError(f"report page name {name!r} is not a plain CSS identifier")
-    env = jinja2.Environment(loader=jinja2.FileSystemLoader(str(folder)), autoescape=True,
+    template = resource(folder, FOLIO_TEMPLATE)
+    env = jinja2.Environment(loader=jinja2.FileSystemLoader(str(template.parent)), autoescape=True,
                              undefined=jinja2.StrictUndefined, trim_blocks=True, lstrip_blocks=True)
     return env.get_template(FOLIO_TEMPLATE).render(page_names=page_names)
 

@@ -24,9 +24,10 @@ from .html import (
     build_html,
     folio_html,
     render_part,
+    resource,
     templates_dir,
 )
-from .parts import CASES_PER_PART, chain_counters, scan, split
+from .parts import CASES_PER_PART, check_chapters, counters_after, scan, split
 
 VARIANTS = ("pdf/ua-1", "pdf/a-3b")
 _WEASY_LOGGER = "weasyprint"
@@ -239,14 +240,15 @@ def _render_in_parts(plan: Plan, folder: Path, folders: list[Path], variant: str
     root = plan.corpus.root
     parts = split(plan, cases_per_part)
     unnumbered = {c.anchor: "000" for c in plan.chapters}  # as wide as the page numbers that replace it
-    for part in parts:
+    for i, part in enumerate(parts):
+        part.counters = counters_after(parts[:i]) if i else ""
         scan(part, render_part(plan, folder, part, unnumbered))
-    chain_counters(parts)
+    check_chapters(parts, [c.anchor for c in plan.chapters])
     every_anchor = set().union(*(part.ids for part in parts))
-    sheets = [folder / STYLESHEET, folder / PART_STYLESHEET]
+    sheets = [folder / STYLESHEET, resource(folder, PART_STYLESHEET)]
 
     def render(part, toc_pages) -> Layout:
-        html = render_part(plan, folder, part, toc_pages)
+        html = part.html if toc_pages is unnumbered else render_part(plan, folder, part, toc_pages)
         layout = render_pdf(html, work / f"{part.name}.pdf", base=root, stylesheets=sheets, folders=folders,
                             variant=variant, named_elsewhere=(part.links - part.ids) & every_anchor)
         gc.collect()  # a part's page boxes are cyclic: free them before the next part is laid out
@@ -267,7 +269,7 @@ def _render_in_parts(plan: Plan, folder: Path, folders: list[Path], variant: str
     total = len(page_names)
     folio = work / "folio.pdf"
     render_pdf(folio_html(folder, page_names), folio, base=root,
-               stylesheets=[folder / STYLESHEET, folder / FOLIO_STYLESHEET], folders=[folder], variant=None)
+               stylesheets=[folder / STYLESHEET, resource(folder, FOLIO_STYLESHEET)], folders=[folder], variant=None)
     files = [PartFile(work / f"{part.name}.pdf", set(layouts[part.name].anchors)) for part in parts]
     bookmarks = join(files, folio, target, tagged=variant == "pdf/ua-1")
     warnings = [w for part in parts for w in layouts[part.name].warnings]
