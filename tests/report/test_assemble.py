@@ -1,6 +1,7 @@
 """The joined report read back: one structure tree, links across parts, numbers running on, the folio.
 
-The shipped corpus is rendered with one case study per part (six parts), so every join is exercised.
+The shipped corpus is rendered with one case study per part (six parts) and joined in stages of two,
+so every join and every reopening is exercised.
 """
 
 from __future__ import annotations
@@ -13,7 +14,7 @@ import pikepdf
 import pytest
 
 from casebook.errors import RenderError
-from casebook.report import render_report
+from casebook.report import assemble, render_report
 from casebook.report.html import DEFAULT_TEMPLATES, anchor, build_html, templates_dir
 from casebook.report.pdf import STYLESHEET, asset_folders, write_pdf
 from casebook.validate import validate
@@ -32,8 +33,12 @@ def shipped():
 
 @pytest.fixture(scope="module")
 def parted(shipped, tmp_path_factory):
+    """Six parts joined two at a time: three stages, each written out and reopened."""
     out = tmp_path_factory.mktemp("parted") / "report.pdf"
-    info = render_report(shipped, out, cases_per_part=1)
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(assemble, "PARTS_PER_STAGE", 2)
+        info = render_report(shipped, out, cases_per_part=1)
+    assert sorted(p.name for p in out.parent.iterdir()) == ["report.pdf"], "stage files left behind"
     return out, info
 
 

@@ -34,17 +34,44 @@ class PartFile:
     anchors: set[str]
 
 
+#: Parts copied into the growing PDF before it is written out and reopened. qpdf keeps every object it
+#: has read or copied until the PDF is closed, twice over (the copy and the part's own); writing the
+#: joined pages out every few parts and reopening them lazily keeps about one copy of the report in memory.
+PARTS_PER_STAGE = 5
+
+
 def join(parts: list[PartFile], folio: Path | None, output: Path, tagged: bool) -> list[str]:
     """Write the parts, in order, as one PDF at ``output``; return the outline labels, depth first."""
+    parts_per_stage = max(1, PARTS_PER_STAGE)
+    base = parts[0]
+    rest = parts[1:]
+    stage = 0
+    try:
+        while True:
+            group, rest = rest[:parts_per_stage], rest[parts_per_stage:]
+            if not rest:
+                return _join_once(base, group, folio, output, tagged)
+            stage += 1
+            target = output.with_name(f"{output.name}.stage{stage}")
+            _join_once(base, group, None, target, tagged)
+            if stage > 1:
+                base.path.unlink()
+            base = PartFile(target, base.anchors.union(*(part.anchors for part in group)))
+    finally:
+        for n in range(1, stage + 1):
+            output.with_name(f"{output.name}.stage{n}").unlink(missing_ok=True)
+
+
+def _join_once(first: PartFile, parts: list[PartFile], folio: Path | None, output: Path, tagged: bool) -> list[str]:
     import pikepdf
 
-    base = pikepdf.Pdf.open(parts[0].path)
-    sources = [pikepdf.Pdf.open(part.path) for part in parts[1:]]
+    base = pikepdf.Pdf.open(first.path)
+    sources = [pikepdf.Pdf.open(part.path) for part in parts]
     opened = [base, *sources]
     try:
-        dests = _destinations(base, base, parts[0].anchors)
+        dests = _destinations(base, base, first.anchors)
         tree = _StructTree(base) if tagged else None
-        for source, part in zip(sources, parts[1:], strict=True):
+        for source, part in zip(sources, parts, strict=True):
             start = len(base.pages)
             with warnings.catch_warnings():
                 # pikepdf warns that extend() leaves named destinations behind: _destinations copies them
@@ -53,8 +80,7 @@ def join(parts: list[PartFile], folio: Path | None, output: Path, tagged: bool) 
             if tree is not None:
                 tree.append(source, base.pages[start:])
             _append_outline(base, source)
-            for name, dest in _destinations(base, source, part.anchors):
-                dests.append((name, dest))
+            dests.extend(_destinations(base, source, part.anchors))
         _write_destinations(base, dests)
         if folio is not None:
             folio_pdf = pikepdf.Pdf.open(folio)
