@@ -156,3 +156,13 @@ def test_a_template_that_ignores_parts_is_refused(tmp_path):
     with pytest.raises(RenderError, match=r"ch-summary is in 4 parts.*report\.html\.j2"):
         render_report(corpus, out)
     assert not out.exists()
+
+
+def test_project_templates_without_the_part_files_use_casebooks(tmp_path):
+    root = tmp_path / "project"
+    shutil.copytree(FIXTURE, root)
+    shutil.copytree(DEFAULT_TEMPLATES, root / "templates" / "report")
+    for name in ("part.css", "folio.css", "folio.html.j2"):
+        (root / "templates" / "report" / name).unlink()
+    info = render_report(validate(root).corpus, tmp_path / "report.pdf")
+    assert f"2 / {info.pages}" in pdftotext(tmp_path / "report.pdf", 2, 2)
