@@ -44,16 +44,23 @@ class Part:
 
 
 def split(plan: Plan, cases_per_part: int = CASES_PER_PART) -> list[Part]:
-    """Front matter, the case studies in groups, the cross-case analysis, then policy and appendices."""
+    """Front matter, the case studies in groups, the cross-case analysis, then policy and appendices.
+
+    With no more than ``cases_per_part`` case studies, everything after the front matter is one part.
+    """
     if cases_per_part < 1:
         raise ValueError("cases_per_part must be at least 1")
-    parts = [Part("front", [Section("cover"), Section("toc"), Section("summary"), Section("methodology")])]
+    front = [Section("cover"), Section("toc"), Section("summary"), Section("methodology")]
+    back = [Section("analysis"), Section("policy"), Section("appendices")]
     cases = [c for c in plan.chapters if c.kind == "case"]
+    parts = [Part("front", front)]  # on its own: it is laid out again once the 目次 page numbers are known
+    if len(cases) <= cases_per_part:  # the rest in one part: each part embeds its own font subsets
+        return [*parts, Part("body", [Section("case", c) for c in cases] + back)]
     for start in range(0, len(cases), cases_per_part):
         group = cases[start:start + cases_per_part]
         parts.append(Part(f"cases-{start // cases_per_part + 1:03d}", [Section("case", c) for c in group]))
-    parts.append(Part("analysis", [Section("analysis")]))
-    parts.append(Part("back", [Section("policy"), Section("appendices")]))
+    parts.append(Part("analysis", back[:1]))
+    parts.append(Part("back", back[1:]))
     return parts
 
 
