@@ -39,6 +39,9 @@ STYLESHEET = "report.css"
 PREVIEW_TEMPLATE = "preview.html.j2"
 MAIN_TEMPLATE = "report.html.j2"
 FOLIO_TEMPLATE = "folio.html.j2"
+#: The sections (templates) before and after the case-study chapters, in report order.
+FRONT_MATTER = ("cover", "toc", "summary", "methodology")
+BACK_MATTER = ("analysis", "policy", "appendices")
 PART_STYLESHEET = "part.css"
 FOLIO_STYLESHEET = "folio.css"
 
@@ -282,9 +285,9 @@ def build_html(corpus: Corpus, folder: Path | None = None, case: str | None = No
     folder = folder or templates_dir(corpus.root)
     plan = Plan(corpus)
     if case is None:
-        sections = [Section(k) for k in ("cover", "toc", "summary", "methodology")]
+        sections = [Section(k) for k in FRONT_MATTER]
         sections += [Section("case", c) for c in plan.chapters if c.kind == "case"]
-        sections += [Section(k) for k in ("analysis", "policy", "appendices")]
+        sections += [Section(k) for k in BACK_MATTER]
         whole = _Whole(sections)
         return render_part(plan, folder, whole, {c.anchor: "" for c in plan.chapters}), plan
     chosen = corpus.cases[case]

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from html import unescape
 
 from ..errors import RenderError
-from .html import Plan, Section
+from .html import BACK_MATTER, FRONT_MATTER, Plan, Section
 
 #: How report.css numbers things: counter → (element, classes of which one must be present, or None).
 #: Kept next to the splitter because a part's starting numbers are counted from the HTML of the parts
@@ -50,8 +50,8 @@ def split(plan: Plan, cases_per_part: int = CASES_PER_PART) -> list[Part]:
     """
     if cases_per_part < 1:
         raise ValueError("cases_per_part must be at least 1")
-    front = [Section("cover"), Section("toc"), Section("summary"), Section("methodology")]
-    back = [Section("analysis"), Section("policy"), Section("appendices")]
+    front = [Section(kind) for kind in FRONT_MATTER]
+    back = [Section(kind) for kind in BACK_MATTER]
     cases = [c for c in plan.chapters if c.kind == "case"]
     parts = [Part("front", front)]  # on its own: it is laid out again once the 目次 page numbers are known
     if len(cases) <= cases_per_part:  # the rest in one part: each part embeds its own font subsets
