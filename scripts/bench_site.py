@@ -82,7 +82,8 @@ def make_plain(root: Path, plain: Path) -> Path:
         if (root / name).is_dir():
             shutil.copytree(root / name, plain / name)
     docs = plain / "content"
-    written: dict[str, str | bytes] = {p.path: p.markdown for p in site.render_pages(corpus)}
+    # The same pages with record HTML written in place of the markers (plain MkDocs has no fragment stash).
+    written: dict[str, str | bytes] = {p.path: p.resolved() for p in site.render_pages(corpus)}
     written.update(site.exports(corpus))
     for path, content in written.items():
         target = docs / path

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import pytest
+
 from casebook.render.prose import to_html, to_markdown
 
 
@@ -23,14 +25,42 @@ def test_raw_html_and_unsafe_links_are_text():
     assert 'href="javascript' not in html and "<img" not in html
 
 
-def test_headings_and_collapsible_boxes_cannot_be_written_in_prose():
-    text = '要約。\n\n??? danger "偽の枠"\n    中身\n\n# 偽の見出し\n\n偽\n===\n\n別\n---\n\n## 二'
-    md = to_markdown(text)
+HEADING_TRICKS = [
+    "# 偽の見出し",
+    "要約。\n\n## 二つ目の見出し",
+    "偽の見出し\n===",
+    "別の見出し\n---",
+    "要約。\r# 裸の CR の後の見出し",
+    "要約。\r\n# CRLF の後の見出し",
+    "要約。\u2028# 行区切りの後の見出し",
+    "- 項目\n\n    # リストの中の見出し",
+    "- # リスト項目そのものが見出し",
+    "1. 一\n   1. 二\n      # 入れ子のリストの中の見出し",
+    "`code\r# 見出し` の後",
+    "> # 引用の中の見出し",
+    "    # 字下げの中の見出し",
+    "* * *\n\n見出しの前の区切り線",
+    "??? danger \"偽の枠\"\n    中身",
+    "!!! note \"偽の注記\"\n    中身",
+]
+
+
+@pytest.mark.parametrize("text", HEADING_TRICKS)
+def test_no_heading_rule_quote_or_box_whatever_the_line_endings_or_nesting(text):
     html = to_html(text)
-    assert "<h1" not in html and "<h2" not in html and "<details" not in html
-    for line in md.splitlines():
-        assert not line.startswith(("#", "???", "===", "---")), line
-    assert "# 偽の見出し" in html and "?? danger" in html  # still shown, as text
+    for tag in ("<h1", "<h2", "<h3", "<h4", "<h5", "<h6", "<hr", "<blockquote", "<pre", "<details", "<div"):
+        assert tag not in html, (text, html)
+    assert "見出し" in html or "中身" in html  # nothing is dropped: shown as text
+
+
+def test_link_text_that_reads_as_another_address_shows_the_real_target():
+    html = to_html("[https://www.fsa.go.jp/](https://evil.example/login) と [www.fsa.go.jp](https://evil.example/)")
+    assert '<a href="https://evil.example/login">https://www.fsa.go.jp/</a>' not in html
+    assert "https://www.fsa.go.jp/ (" in html
+    assert '<a href="https://evil.example/login">https://evil.example/login</a>' in html
+    honest = to_html("[https://www.fsa.go.jp/](https://www.fsa.go.jp/) と [金融庁](https://www.fsa.go.jp/)")
+    assert '<a href="https://www.fsa.go.jp/">https://www.fsa.go.jp/</a>' in honest
+    assert '<a href="https://www.fsa.go.jp/">金融庁</a>' in honest
 
 
 def test_list_items_and_hyphenated_words_are_untouched():

@@ -164,6 +164,7 @@ def check_case(doc: Document, today: dt.date) -> None:
         elif problem := _image_problem(target):
             doc.error(("images", i, "path"), "image-content", f"image `{rel}` {problem}",
                       "export the figure as PNG or JPEG (SVG can carry scripts and network fetches)")
+    _check_folder_contents(doc, folder, images if isinstance(images, list) else [])
     inst = d.get("institution") if isinstance(d.get("institution"), dict) else {}
     consent = inst.get("consent") if isinstance(inst.get("consent"), dict) else {}
     if inst.get("name") and not consent.get("recorded"):
@@ -179,6 +180,26 @@ def check_case(doc: Document, today: dt.date) -> None:
 
 
 _IMAGE_MAX = 5_000_000
+def _check_folder_contents(doc: Document, folder: Path, images: list) -> None:
+    """A case folder holds its case file and the images it declares, nothing else.
+
+    Anything else (a hidden ``.notes.py``, a script, a document) is never published and has no business in
+    a pull request; refusing it keeps files that tools might load out of reach of every build step.
+    Symbolic links are reported by discovery, once.
+    """
+    declared = {Path(img["path"]).as_posix() for img in images
+                if isinstance(img, dict) and isinstance(img.get("path"), str)}
+    for path in sorted(folder.rglob("*")):
+        if path.is_symlink() or path.is_dir():
+            continue
+        rel = path.relative_to(folder).as_posix()
+        if rel == doc.path.name or rel in declared:
+            continue
+        doc.error((), "stray-case-file",
+                  f"`{rel}` in the case folder is neither {doc.path.name} nor an image listed under `images:`",
+                  "remove the file; an image must be PNG or JPEG and listed under `images:`")
+
+
 # Only raster images are published: an SVG is a document that can script, animate links and fetch from the
 # network, and no filter short of a full sanitiser keeps up with that. The bytes must match the suffix, so
 # an SVG (or HTML) renamed to .png is refused too.

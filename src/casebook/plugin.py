@@ -25,6 +25,7 @@ from mkdocs.structure.pages import Page
 from . import site
 from .diagnostics import format_report
 from .errors import CasebookError
+from .site.fragments import FragmentExtension, Fragments
 from .validate import CASES_DIR, CATALOG_DIR, validate
 
 log = logging.getLogger("mkdocs.plugins.casebook")
@@ -54,10 +55,14 @@ class CasebookPlugin(BasePlugin[CasebookConfig]):
     def __init__(self) -> None:
         self.root: Path = Path.cwd()
         self.sources: dict[str, Path | None] = {}  # generated src_uri → source YAML
+        self.fragments = Fragments()  # record text of this build, as finished HTML (see site.fragments)
 
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig | None:
         base = Path(config.config_file_path).parent if config.config_file_path else Path.cwd()
         self.root = Path(self.config.root).resolve() if self.config.root else base.resolve()
+        # Record text reaches pages only as stashed HTML: the site's Markdown extensions never read it.
+        self.fragments = Fragments()
+        config.markdown_extensions.append(FragmentExtension(self.fragments))
         return config
 
     # Run late so that pages hand-written by other plugins are already in ``files``.
@@ -66,7 +71,7 @@ class CasebookPlugin(BasePlugin[CasebookConfig]):
         corpus = self._validate()
         try:
             templates = [Path(self.config.templates)] if self.config.templates else None
-            pages = site.render_pages(corpus, templates)
+            pages = site.render_pages(corpus, templates, self.fragments, config.use_directory_urls)
         except CasebookError as exc:
             raise PluginError(f"casebook: {exc}") from exc
         missing = site.missing_pages(corpus, pages)

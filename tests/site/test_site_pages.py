@@ -44,7 +44,7 @@ def pages(fixture_corpus):
 @pytest.mark.parametrize("path", GOLDEN_PAGES)
 def test_golden(pages, path):
     golden = GOLDEN / path.replace("/", "__")
-    actual = pages[path].markdown
+    actual = pages[path].resolved()
     if os.environ.get("CASEBOOK_UPDATE_GOLDEN"):
         golden.parent.mkdir(parents=True, exist_ok=True)
         golden.write_text(actual, encoding="utf-8")
@@ -72,21 +72,42 @@ def test_no_page_is_written_to_disk(fixture_corpus, tmp_path):
     assert sorted(p for p in FIXTURE.rglob("*")) == before
 
 
-def test_inline_escapes_markdown_and_html():
-    out = inline("<b>x</b> | *y* [z](javascript:1) {#id} `c` # h")
-    assert "<b>" not in out and "&lt;b&gt;" in out
-    assert "\\|" in out and "\\*y\\*" in out and "\\[z\\]" in out
-    assert "{" not in out and "&#123;\\#id&#125;" in out
-    assert "\\`c\\`" in out
+def test_inline_is_escaped_html_text():
+    out = inline("<b>x</b> | *y* [z](javascript:1) {#id} `c` # h\n::: os")
+    assert out == ("&lt;b&gt;x&lt;/b&gt; | *y* [z](javascript:1) {#id} `c` # h ::: os")
 
 
-def test_cell_is_one_line_with_pipes_escaped():
-    assert cell("a | b\n\nc", None) == "a \\| b c"
+def test_cell_is_one_line_of_finished_html():
+    assert cell("a | b\n\nc **d**", None) == "a | b c <strong>d</strong>"
 
 
 def test_extlink_allows_http_only():
-    assert extlink("https://example.org/a") == "[https://example.org/a](<https://example.org/a>)"
-    assert "](" not in extlink("javascript:alert(1)")
+    assert extlink("https://example.org/a?x=1&y=2") == ('<a href="https://example.org/a?x=1&amp;y=2">'
+                                                     "https://example.org/a?x=1&amp;y=2</a>")
+    assert "href" not in extlink("javascript:alert(1)")
+
+
+def test_record_text_never_reaches_page_markdown(fixture_corpus, pages):
+    """Pages carry markers only: every title, name and prose field is stored as finished HTML."""
+    texts = [c.title.ja for c in fixture_corpus.cases.values()]
+    texts += [c.summary.ja.split("\n")[0] for c in fixture_corpus.cases.values()]
+    texts += [r.name.ja for r in fixture_corpus.risks.values()]
+    texts += [m.name.ja for m in fixture_corpus.mitigations.values()]
+    for page in pages.values():
+        for text in texts:
+            assert text not in page.markdown, (page.path, text)
+    assert any(text in page.resolved() for page in pages.values() for text in texts)
+
+
+def test_prose_links_in_finished_html_are_final_urls(fixture_corpus):
+    links = site.Links(fixture_corpus)
+    href = links.html_href("casestudies/sample-chatbot.md")
+    assert href("R-HALLUCINATION") == "../../risks/R-HALLUCINATION/"
+    assert href("APPI-23") == "../../regulations/APPI/#APPI-23"
+    assert href("sample-chatbot") is None
+    flat = site.Links(fixture_corpus, directory_urls=False).html_href("policy/index.md")
+    assert flat("R-HALLUCINATION") == "../risks/R-HALLUCINATION.html"
+    assert flat("P1-1") == "index.html#P1-1"
 
 
 def test_relative_links():

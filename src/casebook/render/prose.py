@@ -1,4 +1,4 @@
-"""Record prose → safe Markdown (for the site) or safe HTML (for the report).
+"""Record prose → finished, escaped HTML, for the site and the report.
 
 Prose fields take a small Markdown subset: paragraphs, lists, emphasis, links to http(s) and record ids.
 Everything else a hostile record might try is neutralised *before* Markdown sees it: raw HTML becomes
@@ -42,21 +42,6 @@ def _escape(text: str) -> str:
     return text
 
 
-_HEADING = re.compile(r"^( {0,3})(#{1,6}(?:[ \t]|$))", re.MULTILINE)  # ATX heading
-_DETAILS = re.compile(r"^([ \t]*)(\?\?\?)", re.MULTILINE)  # pymdownx.details on the site
-_UNDERLINE = re.compile(r"^( {0,3})([=-]+[ \t]*)$", re.MULTILINE)  # setext heading under a paragraph
-
-
-def _block_guard(markdown: str) -> str:
-    """Escape line starts that would make a heading or a collapsible box: record prose has neither, and a
-    heading in it would add a chapter to the PDF outline and take over the running header."""
-    # `#` and `-` have Markdown escapes; `?` and `=` do not, so their first character becomes an entity.
-    markdown = _HEADING.sub(lambda m: f"{m.group(1)}\\{m.group(2)}", markdown)
-    markdown = _DETAILS.sub(lambda m: f"{m.group(1)}&#63;??", markdown)
-    return _UNDERLINE.sub(lambda m: f"{m.group(1)}{'&#61;' if m.group(2)[0] == '=' else chr(92) + '-'}"
-                          f"{m.group(2)[1:]}", markdown)
-
-
 def _code(content: str) -> str:
     """A code span from a record, as an HTML element whose text is fully escaped.
 
@@ -75,8 +60,13 @@ def _link_ids(segment: str, href: Href) -> str:
 
 
 def to_markdown(text: str, href: Href | None = None) -> str:
-    """Safe Markdown for a site page. ``href`` maps a record id to a relative page link."""
+    """The escaped Markdown :func:`to_html` renders (only its own links and code spans are live).
+
+    It is meant for :func:`to_html`'s Markdown instance, which has no headings, boxes, HTML blocks or
+    extensions; never hand it to a site's Markdown.
+    """
     href = href or (lambda _id: None)
+    text = _one_line_ending(text)
     out: list[str] = []
     pos = 0
     for m in _LINK.finditer(text):
@@ -85,6 +75,9 @@ def to_markdown(text: str, href: Href | None = None) -> str:
         label_md = _escape(label)
         if bang:  # images are never taken from prose: show the alt text and the address as text
             out.append(f"\\[画像: {label_md}\\] ({_escape(url)})" if url else f"\\[画像: {label_md}\\]")
+        elif _SAFE_URL.match(url) and _deceptive(label, url):
+            # Link text that reads as another address: show what it says and where it really goes.
+            out.append(f"{label_md} ([{_escape(url)}](<{url.replace('>', '%3E')}>))")
         elif _SAFE_URL.match(url):
             out.append(f"[{label_md}](<{url.replace('>', '%3E')}>)")
         elif href(url):
@@ -93,7 +86,7 @@ def to_markdown(text: str, href: Href | None = None) -> str:
             out.append(f"{label_md} ({_escape(url)})" if url else label_md)
         pos = m.end()
     out.append(_plain(text[pos:], href))
-    return _block_guard("".join(out))
+    return "".join(out)
 
 
 def _plain(segment: str, href: Href) -> str:
@@ -108,17 +101,57 @@ def _plain(segment: str, href: Href) -> str:
     return "".join(parts)
 
 
+_LINE_BREAKS = re.compile(r"\r\n?|[\x0b\x0c\x85\u2028\u2029]")
+_URLISH = re.compile(r"^\s*(?:https?://|www\.|[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)+(?:/|$))", re.IGNORECASE)
+
+
+def _one_line_ending(text: str) -> str:
+    """Every line break as ``\n``: the renderer sees the same lines a reader does (a bare CR is a line)."""
+    return _LINE_BREAKS.sub("\n", text)
+
+
+def _host_path(url: str) -> str:
+    return re.sub(r"^(?:https?://)?(?:www\.)?", "", url.strip().lower()).rstrip("/")
+
+
+def _deceptive(label: str, url: str) -> bool:
+    """True when the link text looks like an address other than the link's own target."""
+    return bool(_URLISH.match(label)) and _host_path(label) != _host_path(url)
+
+
+#: The block syntax record prose may use. Headings, rules, quotes, indented code and reference
+#: definitions are not registered, so no input can produce them, whatever its line endings or nesting.
+_PROSE_BLOCKS = ("empty", "indent", "olist", "ulist", "paragraph")
+#: Inline syntax: escapes, the links and code spans :func:`to_markdown` writes, line breaks, entities
+#: (its own escapes), emphasis. Images, references and autolinks are not registered.
+_PROSE_INLINE = ("backtick", "escape", "link", "linebreak", "html", "entity", "em_strong")
+
+
 @lru_cache(maxsize=1)
 def _md() -> _markdown.Markdown:
+    """The Markdown instance for record prose: only the syntax prose needs, no extensions at all.
+
+    It is separate from any site's Markdown on purpose: record text never reaches mkdocstrings, snippets,
+    attribute lists, admonitions or HTML blocks. The only raw HTML it keeps inline is the ``<code>`` that
+    :func:`to_markdown` writes (every ``<`` of a record is escaped first).
+    """
     md = _markdown.Markdown(extensions=["sane_lists"], output_format="html")
-    # Every `<` of a record is escaped by to_markdown; the only inline tags left are its own <code>, which
-    # the site's Markdown keeps too. Raw HTML blocks stay off as a second guard.
     md.preprocessors.deregister("html_block")
+    for name in [p.name for p in md.parser.blockprocessors._priority]:
+        if name not in _PROSE_BLOCKS:
+            md.parser.blockprocessors.deregister(name)
+    for name in [p.name for p in md.inlinePatterns._priority]:
+        if name not in _PROSE_INLINE:
+            md.inlinePatterns.deregister(name)
     return md
 
 
 def to_html(text: str, href: Href | None = None, inline: bool = False) -> str:
-    """Safe HTML for the report: the same subset as :func:`to_markdown`, rendered without raw HTML."""
+    """Finished, escaped HTML of a prose field, for the site and the report alike.
+
+    ``href`` maps a record id to a link target (or None when it is not a record or should not link).
+    ``inline`` drops the paragraph around a single-paragraph result (for table cells and labels).
+    """
     md = _md()
     md.reset()
     out = md.convert(to_markdown(text, href))

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import functools
+import posixpath
+
 from ..model import (
     CaseStudy,
     Chapter,
@@ -70,11 +73,37 @@ def label_of(obj: Linkable) -> str:
     return obj.name.ja
 
 
+def page_url(path: str, directory_urls: bool = True) -> str:
+    """The URL (relative to the site root) MkDocs gives the page built from docs path ``path``."""
+    folder, name = posixpath.split(path)
+    stem = name[:-3] if name.endswith(".md") else name
+    prefix = f"{folder}/" if folder else ""
+    if stem in ("index", "README"):
+        return prefix if directory_urls else f"{prefix}index.html"
+    return f"{prefix}{stem}/" if directory_urls else f"{prefix}{stem}.html"
+
+
+@functools.lru_cache(maxsize=65536)
+def url_between(target: str, current: str, directory_urls: bool = True) -> str:
+    """Relative URL from the page built from ``current`` to ``target`` (docs paths, target may have #).
+
+    For HTML written by Casebook itself, which MkDocs does not rewrite (record prose is finished HTML).
+    """
+    path, _, frag = target.partition("#")
+    here, there = page_url(current, directory_urls), page_url(path, directory_urls)
+    base = here if here.endswith("/") else posixpath.dirname(here) + "/"
+    rel = posixpath.relpath(there or ".", base.rstrip("/") or ".")
+    if there.endswith("/") or not there:
+        rel = "./" if rel == "." else rel + "/"
+    return f"{rel}#{frag}" if frag else rel
+
+
 class Links:
     """Record ids → site paths, and the ``href`` that turns ids in prose into relative links."""
 
-    def __init__(self, corpus: Corpus) -> None:
+    def __init__(self, corpus: Corpus, directory_urls: bool = True) -> None:
         self.corpus = corpus
+        self.directory_urls = directory_urls
         self._by_id: dict[str, Linkable] = {}
         for table in (corpus.metrics, corpus.instruments, corpus.provisions, corpus.mitigations, corpus.risks,
                       corpus.cases):
@@ -92,6 +121,19 @@ class Links:
 
     def url(self, obj: Linkable, current: str) -> str:
         return relative(path_of(obj), current)
+
+    def html_href(self, current: str) -> Href:
+        """``href`` for finished HTML on page ``current``: final relative URLs, no link to the page itself."""
+        def href(record_id: str) -> str | None:
+            obj = self._by_id.get(record_id)
+            if obj is None:
+                return None
+            target = path_of(obj)
+            if target == current:
+                return None
+            return url_between(target, current, self.directory_urls)
+
+        return href
 
     def href(self, current: str) -> Href:
         def href(record_id: str) -> str | None:

@@ -1,8 +1,10 @@
-"""Escaping and small markup helpers for generated Markdown (no MkDocs imports).
+"""Record text → finished HTML for site pages (no MkDocs imports).
 
-Record text reaches a page only through these helpers or :func:`casebook.render.prose.to_markdown`:
-``inline`` for names and titles (headings, table cells, link labels), ``prose``/``cell`` for prose
-fields, ``attr`` for HTML attribute values. Raw HTML in a record always ends up as text.
+Record text reaches a page only through these helpers, and from them only as HTML stored in
+:class:`casebook.site.fragments.Fragments` (the page's Markdown holds a marker): ``inline`` for names and
+titles (headings, table cells, link labels), ``prose``/``cell`` for prose fields (rendered by
+:func:`casebook.render.prose.to_html`), ``attr`` for HTML attribute values written by templates. Raw HTML in a
+record always ends up as text.
 """
 
 from __future__ import annotations
@@ -13,27 +15,27 @@ import posixpath
 import re
 
 from ..model import Band, Score, Text
-from ..render import prose
+from ..render import prose as prose_renderer
 
-_MD_SPECIAL = re.compile(r"([\\`*_\[\]()#!|])")
 _COLOUR = re.compile(r"^#(?:[0-9a-fA-F]{3}|[0-9a-fA-F]{6})$")
 _ANCHOR = re.compile(r"[^A-Za-z0-9_-]")
 
 
+# C0/C1 control characters other than tab and newline. Validation refuses them in records; they are also
+# dropped here because the fragment marker and Markdown's stash placeholders are made of such characters.
+_CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+
+
 def as_str(value: Text | str | None) -> str:
+    """The Japanese text of a record value, without control characters."""
     if value is None:
         return ""
-    return value.ja if isinstance(value, Text) else str(value)
-
-
-#: ``inline``'s escapes: HTML's &, <, >; braces (attribute lists); Markdown's specials get a backslash.
-_INLINE = str.maketrans({"&": "&amp;", "<": "&lt;", ">": "&gt;", "{": "&#123;", "}": "&#125;",
-                         **{ch: "\\" + ch for ch in "\\`*_[]()#!|"}})
+    return _CONTROL.sub("", value.ja if isinstance(value, Text) else str(value))
 
 
 def inline(value: Text | str | None) -> str:
-    """One line of literal text for a heading, table cell or link label: no Markdown, no HTML."""
-    return " ".join(as_str(value).split()).translate(_INLINE)
+    """One line of literal text as escaped HTML (for a heading, table cell or link label)."""
+    return html.escape(" ".join(as_str(value).split()), quote=True)
 
 
 def attr(value: Text | str | None) -> str:
@@ -41,15 +43,14 @@ def attr(value: Text | str | None) -> str:
     return html.escape(" ".join(as_str(value).split()), quote=True)
 
 
-def prose_md(value: Text | str | None, href: prose.Href) -> str:
-    """A prose field as a block of safe Markdown."""
-    return prose.to_markdown(as_str(value).strip(), href)
+def prose(value: Text | str | None, href: prose_renderer.Href) -> str:
+    """A prose field as finished HTML blocks."""
+    return prose_renderer.to_html(as_str(value).strip(), href)
 
 
-def cell(value: Text | str | None, href: prose.Href) -> str:
-    """A prose field inside a Markdown table cell: one line, pipes escaped."""
-    text = " ".join(as_str(value).split())
-    return prose.to_markdown(text, href).replace("|", "\\|")
+def cell(value: Text | str | None, href: prose_renderer.Href) -> str:
+    """A prose field on one line (a table cell, a list item): finished inline HTML."""
+    return prose_renderer.to_html(" ".join(as_str(value).split()), href, inline=True)
 
 
 _SAFE_URL = re.compile(r"^https?://[^\s<>\"'`]+$", re.IGNORECASE)
@@ -60,8 +61,8 @@ def extlink(url: str | None, label: Text | str | None = None) -> str:
     if not url:
         return ""
     shown = inline(label if label is not None else url)
-    if _SAFE_URL.match(url):
-        return f"[{shown}](<{url.replace('>', '%3E')}>)"
+    if _SAFE_URL.match(url) and not _CONTROL.search(url):
+        return f'<a href="{html.escape(url, quote=True)}">{shown}</a>'
     return inline(url)
 
 
@@ -99,7 +100,7 @@ def text_colour(background: str) -> str:
 def band_badge(band: Band, value: int | None = None) -> str:
     """Inline HTML: the band's colour AND its label as text (never colour alone)."""
     bg = colour(band)
-    label = html.escape(band.label.ja)
+    label = html.escape(as_str(band.label))
     shown = f"{value} {label}" if value is not None else label
     return (f'<span class="cb-band cb-band-{anchor(band.id)}" style="background-color:{bg};'
             f'color:{text_colour(bg)}">{shown}</span>')

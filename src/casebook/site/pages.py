@@ -1,8 +1,9 @@
 """Generated pages: the Corpus → Markdown through Jinja2 templates in ``templates/site/``.
 
 Templates hold markup only. Everything that decides *what* goes on a page (grouping, sorting, the
-highest residual risk, intervals) is computed here; every record string goes through the filters below,
-which escape it (:mod:`casebook.site.markup`) — a template never prints record text raw.
+highest residual risk, intervals) is computed here. Every record string goes through the filters below,
+which render it to finished HTML (:mod:`casebook.site.markup`) and leave only a marker in the page's Markdown
+(:mod:`casebook.site.fragments`): a template never prints record text, and the site's Markdown never reads it.
 """
 
 from __future__ import annotations
@@ -28,8 +29,9 @@ from ..model import (
     Text,
 )
 from . import links as L
+from .fragments import Fragments
 from .links import Linkable, Links, label_of, path_of
-from .markup import anchor, attr, band_badge, cell, extlink, inline, prose_md, relative, score_badge, score_detail
+from .markup import anchor, attr, band_badge, cell, extlink, inline, prose, relative, score_badge, score_detail
 
 #: Templates shipped with the project (``<repo>/templates/site``); a project may override any of them in
 #: its own ``templates/site`` folder.
@@ -47,6 +49,11 @@ class Page:
     markdown: str
     source: Path | None = None
     records: tuple[str, ...] = field(default=())
+    fragments: Fragments | None = field(default=None, compare=False, repr=False)
+
+    def resolved(self) -> str:
+        """The Markdown with record HTML in place of its markers (goldens, benchmarks; never a live site)."""
+        return self.fragments.resolve(self.markdown) if self.fragments else self.markdown
 
 
 def environment(template_dirs: Iterable[Path]) -> jinja2.Environment:
@@ -69,28 +76,34 @@ def environment(template_dirs: Iterable[Path]) -> jinja2.Environment:
 class SiteRenderer:
     """Renders every generated page of a corpus."""
 
-    def __init__(self, corpus: Corpus, template_dirs: Iterable[Path] | None = None) -> None:
+    def __init__(self, corpus: Corpus, template_dirs: Iterable[Path] | None = None,
+                 fragments: Fragments | None = None, directory_urls: bool = True) -> None:
         self.corpus = corpus
-        self.links = Links(corpus)
+        self.links = Links(corpus, directory_urls)
+        self.fragments = fragments if fragments is not None else Fragments()
         dirs = [*(template_dirs or []), corpus.root / "templates" / "site", DEFAULT_TEMPLATES]
         self.env = environment(dirs)
         self._install_filters()
 
     # -- filters -------------------------------------------------------------------------------------
     def _install_filters(self) -> None:
-        links, corpus = self.links, self.corpus
+        links, corpus, frag = self.links, self.corpus, self.fragments.add
+
+        def text(value) -> str:
+            return frag(inline(value))
 
         @jinja2.pass_context
         def md(ctx, value):
-            return prose_md(value, links.href(ctx["page_path"]))
+            return frag(prose(value, links.html_href(ctx["page_path"])))
 
         @jinja2.pass_context
         def cell_f(ctx, value):
-            return cell(value, links.href(ctx["page_path"]))
+            return frag(cell(value, links.html_href(ctx["page_path"])))
 
         @jinja2.pass_context
         def link(ctx, obj: Linkable, label: Text | str | None = None):
-            return f"[{inline(label if label is not None else label_of(obj))}]({links.url(obj, ctx['page_path'])})"
+            # The label is record text (a marker); the target is a docs path MkDocs resolves and checks.
+            return f"[{text(label if label is not None else label_of(obj))}]({links.url(obj, ctx['page_path'])})"
 
         @jinja2.pass_context
         def url(ctx, target: Linkable | str):
@@ -100,26 +113,27 @@ class SiteRenderer:
         @jinja2.pass_context
         def ref(ctx, record_id: str):
             obj = links.get(record_id)
-            return link(ctx, obj) if obj is not None else inline(record_id)
+            return link(ctx, obj) if obj is not None else text(record_id)
 
         def vocab(value: str, vocabulary: str) -> str:
-            return inline(corpus.label(vocabulary, value))
+            return text(corpus.label(vocabulary, value))
 
         self.env.filters.update(
-            t=inline, md=md, ref=ref, cell=cell_f, link=link, url=url, attr=attr, anchor=anchor, vocab=vocab,
-            badge=score_badge, score=score_detail, band=band_badge, status=self.status_label,
-            value=format_value, interval=format_interval, extlink=extlink,
+            t=text, md=md, ref=ref, cell=cell_f, link=link, url=url, attr=attr, anchor=anchor, vocab=vocab,
+            badge=lambda s: frag(score_badge(s)), score=lambda s: frag(score_detail(s)),
+            band=lambda b, v=None: frag(band_badge(b, v)), status=self.status_label,
+            value=format_value, interval=format_interval, extlink=lambda u, lb=None: frag(extlink(u, lb)),
             wording=self.wording_label,
         )
 
     def status_label(self, status: str) -> str:
         label = self.corpus.vocabularies.get("mitigation_status", {}).get(status)
-        return inline(label.ja if label else _STATUS_JA.get(status, status))
+        return self.fragments.add(inline(label.ja if label else _STATUS_JA.get(status, status)))
 
     def wording_label(self, wording: str) -> str:
         label = self.corpus.vocabularies.get("readiness_wording", {}).get(wording)
         text = label.ja if label and label.ja != wording else _WORDING_JA.get(wording, wording)
-        return inline(text)
+        return self.fragments.add(inline(text))
 
     # -- rendering -----------------------------------------------------------------------------------
     def render(self, template: str, path: str, **context) -> str:
@@ -130,7 +144,7 @@ class SiteRenderer:
             raise RenderError(f"template {template} failed for {path}: {exc}") from exc
 
     def page(self, template: str, path: str, source: Path | None, records: Iterable[str] = (), **ctx) -> Page:
-        return Page(path, self.render(template, path, **ctx), source, tuple(records))
+        return Page(path, self.render(template, path, **ctx), source, tuple(records), self.fragments)
 
     def pages(self) -> list[Page]:
         c = self.corpus
@@ -268,6 +282,7 @@ def _article_key(p: Provision) -> tuple:
     return (nums or [10**9], p.article, p.id)
 
 
-def render_pages(corpus: Corpus, template_dirs: Iterable[Path] | None = None) -> list[Page]:
-    """Every generated page of ``corpus``."""
-    return SiteRenderer(corpus, template_dirs).pages()
+def render_pages(corpus: Corpus, template_dirs: Iterable[Path] | None = None,
+                 fragments: Fragments | None = None, directory_urls: bool = True) -> list[Page]:
+    """Every generated page of ``corpus``; record text is in ``fragments`` (see :mod:`.fragments`)."""
+    return SiteRenderer(corpus, template_dirs, fragments, directory_urls).pages()
