@@ -28,7 +28,10 @@ def _docs() -> list[tuple[str, object]]:
 DOCS = _docs()
 ATOMS = st.one_of(st.none(), st.booleans(), st.integers(-3, 30), st.floats(allow_nan=False),
                   st.sampled_from(["", "x", "R-HALLUCINATION", "2026-02-30", "2026-01-01", "ja", "１"]),
-                  st.just({}), st.just([]), st.just({"ja": "x"}))
+                  # Fresh containers on every draw: st.just({}) hands out one shared dict, so a later "add"
+                  # could put it inside itself (a cycle: RecursionError in _freeze) and mutations leaked into
+                  # later examples ("Inconsistent results from replaying").
+                  st.builds(dict), st.builds(list), st.builds(lambda: {"ja": "x"}))
 
 
 def _paths(value, prefix=()):
