@@ -65,10 +65,12 @@ class Builder:
         self.cases: list[tuple[Document, dict]] = []
 
     # -- collecting -----------------------------------------------------------------------------
-    def add_catalog(self, doc: Document, kind: str) -> None:
+    def add_catalog(self, doc: Document, kind: str, skip: set[int] | frozenset[int] = frozenset()) -> None:
+        """Add a catalogue file's records, leaving out the indexes in ``skip`` (refused on their own)."""
         body = doc.data[kind]
         if isinstance(body, list):
-            self.items.setdefault(kind, []).extend((doc, (kind, i), item) for i, item in enumerate(body))
+            self.items.setdefault(kind, []).extend((doc, (kind, i), item) for i, item in enumerate(body)
+                                                   if i not in skip)
         elif kind in self.singletons:
             first = self.singletons[kind][0]
             doc.error((kind,), "duplicate-catalog", f"a second `{kind}` catalogue (the first is {first.path})",

@@ -119,6 +119,8 @@ def _validate(root: Path, today: dt.date | None, only_cases: list[Path] | None) 
     check_case_ids([doc for doc in documents if doc.kind == "casestudy" and doc.data is not None])
     builder = Builder(root)
     broken_cases: list[Document] = []
+    refused_ids: set[str] = set()  # records refused on their own errors: references to them say nothing more
+    refused_kinds: set[str] = set()
     for doc, built_on in staged:
         if doc.kind is None:
             continue
@@ -127,6 +129,15 @@ def _validate(root: Path, today: dt.date | None, only_cases: list[Path] | None) 
             # below so that one run reports every problem.
             if doc.kind == "casestudy":
                 broken_cases.append(doc)
+                continue
+            bad = _bad_records(doc)
+            if bad is None:  # an error outside any one record: the whole file is refused
+                refused_kinds.add(doc.kind)
+                refused_ids.update(_record_ids(doc, None))
+                continue
+            # One bad record must not take the other records of its file with it.
+            refused_ids.update(_record_ids(doc, bad))
+            builder.add_catalog(doc, doc.kind, skip=bad)
             continue
         if doc.kind == "casestudy":
             builder.add_case(doc)
@@ -135,7 +146,7 @@ def _validate(root: Path, today: dt.date | None, only_cases: list[Path] | None) 
     corpus = builder.build()
     if corpus is None:
         missing = [k for k in ("publication", "scoring", "scales", "vocabularies")
-                   if k not in builder.singletons and k not in builder.items]
+                   if k not in builder.singletons and k not in builder.items and k not in refused_kinds]
         for kind in missing:
             diags.append(Diagnostic(Location(root / CATALOG_DIR), "missing-catalog",
                                     f"no `{kind}:` catalogue in {CATALOG_DIR}",
@@ -145,7 +156,7 @@ def _validate(root: Path, today: dt.date | None, only_cases: list[Path] | None) 
         for doc in broken_cases:
             check_case_refs(doc, corpus)
     for doc in documents:
-        diags.extend(doc.diagnostics)
+        diags.extend(d for d in doc.diagnostics if not _refers_to(doc, d, refused_ids))
     report = Report(sorted(diags, key=Diagnostic.sort_key))
     return Result(report, corpus if not report.errors else None, documents)
 
@@ -223,6 +234,45 @@ def _catalog_kind(doc: Document) -> str | None:
         if len(kinds) > 1:
             doc.error((kinds[1],), "catalog-kind", "one catalogue per file", hint, key=True)
     return None
+
+
+def _bad_records(doc: Document) -> set[int] | None:
+    """Indexes of the records of a list catalogue that carry errors, or None when an error is not inside
+    one record (the file's shape, a singleton catalogue, a YAML error)."""
+    body = doc.data.get(doc.kind) if isinstance(doc.data, dict) else None
+    if not isinstance(body, list):
+        return None
+    bad: set[int] = set()
+    for d in doc.diagnostics:
+        if d.severity != "error":
+            continue
+        parts = d.field.split("/") if d.field else []
+        if len(parts) < 3 or parts[1] != doc.kind or not parts[2].isdigit():
+            return None
+        bad.add(int(parts[2]))
+    return bad
+
+
+def _record_ids(doc: Document, indexes: set[int] | None) -> set[str]:
+    body = doc.data.get(doc.kind) if isinstance(doc.data, dict) else None
+    items = body if isinstance(body, list) else []
+    return {item["id"] for i, item in enumerate(items)
+            if (indexes is None or i in indexes) and isinstance(item, dict) and isinstance(item.get("id"), str)}
+
+
+def _refers_to(doc: Document, diag: Diagnostic, refused: set[str]) -> bool:
+    """True for a dangling reference to a record that was refused for its own error (already reported)."""
+    if diag.code != "dangling-ref" or not refused or not diag.field:
+        return False
+    value: object = doc.data
+    for part in diag.field.split("/")[1:]:
+        if isinstance(value, dict):
+            value = value.get(part)
+        elif isinstance(value, list) and part.isdigit() and int(part) < len(value):
+            value = value[int(part)]
+        else:
+            return False
+    return isinstance(value, str) and value in refused
 
 
 def _has_errors(doc: Document, codes: tuple[str, ...] | None = None) -> bool:
