@@ -3,10 +3,9 @@
 from __future__ import annotations
 
 import datetime as dt
-import re
-import unicodedata
 from pathlib import Path
 
+from . import characters
 from .diagnostics import Diagnostic
 from .load import Document, Pointer, pointer_text
 from .model import Corpus
@@ -40,12 +39,6 @@ VOCABULARY_SOURCES: dict[str, tuple[str, tuple[str, ...]]] = {
 
 _NAME_FIELDS = ("name", "title", "term", "label")
 
-# Characters that change how text reads without being seen: bidirectional overrides, isolates and marks
-# (a title can show "txt.exe" as "exe.txt", "Trojan source") and zero-width characters (two titles or
-# names that look the same but differ). Japanese and English record text never needs them.
-_INVISIBLE = re.compile("[\u061c\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u2069\ufeff]")
-
-
 def enum_values(vocabulary: str) -> list[str]:
     stem, path = VOCABULARY_SOURCES[vocabulary]
     node = schema_for(stem)
@@ -61,12 +54,16 @@ def check_strings(doc: Document, strings: list[tuple[Pointer, str]]) -> None:
             if PLACEHOLDER in value:
                 doc.error(ptr, "placeholder", "this field still holds the template's 【要記入】 marker",
                           "replace the marked text with the real content")
-            if _INVISIBLE.search(value) and not any(d.field == pointer_text(ptr) for d in doc.diagnostics):
-                names = ", ".join(sorted({f"U+{ord(c):04X} {unicodedata.name(c, 'UNNAMED')}"
-                                          for c in _INVISIBLE.findall(value)}))
-                doc.error(ptr, "invisible-character", f"the text holds invisible or direction-changing "
-                          f"characters: {names}", "delete them; they make the text read differently "
-                          "from what it holds")
+            if (bad := characters.refused(value)) and not any(d.field == pointer_text(ptr) for d in doc.diagnostics):
+                controls = [(i, c) for i, c in bad if characters.is_control(c)]
+                if controls:
+                    doc.error(ptr, "control-character", "the text holds control characters: "
+                              + characters.describe(controls), "delete them; record text holds only visible "
+                              "characters, spaces, tabs and line breaks")
+                if invisible := [(i, c) for i, c in bad if not characters.is_control(c)]:
+                    doc.error(ptr, "invisible-character", "the text holds invisible or direction-changing "
+                              "characters: " + characters.describe(invisible), "delete them; they make the "
+                              "text read differently from what it holds (a hyphen or space you can see is fine)")
             if ptr and ptr[-1] == "ja" and len(ptr) >= 2 and ptr[-2] in _NAME_FIELDS:
                 parent = _get(doc.data, ptr[:-1])
                 if isinstance(parent, dict) and "en" not in parent:

@@ -8,6 +8,7 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
+from .characters import visible
 from .diagnostics import format_report
 from .errors import CasebookError, UsageError
 
@@ -79,13 +80,13 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         return COMMANDS[args.command](root, args)
     except UsageError as exc:
-        print(f"casebook: {exc}", file=sys.stderr)
+        print(f"casebook: {visible(str(exc))}", file=sys.stderr)
         return EXIT_USAGE
     except CasebookError as exc:
         diags = getattr(exc, "diagnostics", None)
         if diags:
             print(format_report(diags, "text", root), file=sys.stderr)
-        print(f"casebook: {exc}", file=sys.stderr)
+        print(f"casebook: {visible(str(exc))}", file=sys.stderr)
         return EXIT_INVALID
 
 

@@ -7,6 +7,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from .characters import json_safe, visible
 from .errors import Location
 
 
@@ -25,13 +26,15 @@ class Diagnostic:
         return (str(self.location.path), self.location.line, self.location.column, self.code)
 
     def text(self, root: Path | None = None) -> str:
-        path = _relative(self.location.path, root)
+        # Every part may quote contributed text (a file name, a value, a pii_allow reason): characters a
+        # terminal would act on are shown as <U+XXXX>, so a record cannot rewrite what a reviewer reads.
+        path = visible(str(_relative(self.location.path, root)))
         where = f"{path}:{self.location.line}:{self.location.column}"
-        out = f"{where}: {self.severity}[{self.code}]: {self.message}"
+        out = f"{where}: {self.severity}[{self.code}]: {visible(self.message)}"
         if self.field:
-            out += f" (field {self.field})"
+            out += f" (field {visible(self.field)})"
         if self.hint:
-            out += f"\n  hint: {self.hint}"
+            out += f"\n  hint: {visible(self.hint)}"
         return out
 
     def as_dict(self, root: Path | None = None) -> dict:
@@ -50,12 +53,12 @@ class Diagnostic:
         """A GitHub Actions workflow command (annotation on the file and line)."""
         level = {"error": "error", "warning": "warning"}.get(self.severity, "notice")
         path = _relative(self.location.path, root)
-        body = self.message + (f" — {self.hint}" if self.hint else "")
+        body = visible(self.message + (f" — {self.hint}" if self.hint else ""))
         body = body.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
         # Properties are escaped too: a contributor names the files, and a raw `,` `:` or newline in a
         # folder name would let it write annotations (or ::stop-commands::) of its own.
         return (
-            f"::{level} file={_property(str(path))},line={max(self.location.line, 1)},"
+            f"::{level} file={_property(visible(str(path)))},line={max(self.location.line, 1)},"
             f"col={max(self.location.column, 1)},title={_property(self.code)}::{body}"
         )
 
@@ -81,7 +84,10 @@ class Report:
 def format_report(diags: Iterable[Diagnostic], fmt: str, root: Path | None = None) -> str:
     diags = sorted(diags, key=Diagnostic.sort_key)
     if fmt == "json":
-        return json.dumps([d.as_dict(root) for d in diags], ensure_ascii=False, indent=2)
+        # JSON escapes C0 controls itself; C1 controls, bidi and invisible characters are escaped too, so the
+        # output is still the same JSON but safe to print.
+        out = json.dumps([d.as_dict(root) for d in diags], ensure_ascii=False, indent=2)
+        return json_safe(out)
     if fmt == "github":
         return "\n".join(d.github(root) for d in diags)
     return "\n".join(d.text(root) for d in diags)
