@@ -47,7 +47,7 @@ def test_clean_corpus_exits_0(capsys: pytest.CaptureFixture[str], project: Path)
     code, out, err = run(capsys, "--root", str(project), "validate", "--today", TODAY)
     assert code == 0
     assert out == ""
-    assert "casebook validate: ok — 12 files, 0 error(s), 0 warning(s)" in err
+    assert "casebook validate: ok — 13 files, 0 error(s), 0 warning(s)" in err
 
 
 def test_invalid_input_exits_1_with_path_line_col(capsys: pytest.CaptureFixture[str], project: Path) -> None:
@@ -65,7 +65,7 @@ def test_invalid_input_exits_1_with_path_line_col(capsys: pytest.CaptureFixture[
     ]
     hints = [line for line in out.splitlines() if line.startswith("  ")]
     assert len(hints) == 3 and all(h.startswith("  hint: ") for h in hints)
-    assert "FAILED — 13 files, 3 error(s), 0 warning(s)" in err
+    assert "FAILED — 14 files, 3 error(s), 0 warning(s)" in err
 
 
 def test_json_format_parses(capsys: pytest.CaptureFixture[str], project: Path) -> None:
@@ -198,7 +198,7 @@ def test_new_writes_a_template_that_fails_until_filled(capsys: pytest.CaptureFix
     codes = {m[1] for m in re.finditer(r"error\[([a-z0-9-]+)\]", out)}
     assert codes == {"placeholder"}  # only the markers are wrong
     values = "\n".join(line for line in text.splitlines() if not line.startswith("#"))  # not the header
-    assert out.count("error[placeholder]") == values.count(PLACEHOLDER) == 14
+    assert out.count("error[placeholder]") == values.count(PLACEHOLDER) == 15
 
 
 def test_new_validates_once_the_markers_are_filled(capsys: pytest.CaptureFixture[str], project: Path) -> None:

@@ -21,11 +21,13 @@ from .model import (
     Corpus,
     EditionEntry,
     Evaluation,
+    EvidenceRule,
     GlossaryTerm,
     Image,
     Improvement,
     Institution,
     Instrument,
+    LegalChecks,
     Level,
     Mappings,
     Metric,
@@ -39,9 +41,12 @@ from .model import (
     Scale,
     Score,
     Scoring,
+    SpecialData,
+    SpecialDataRule,
     Step,
     System,
     Text,
+    Volume,
 )
 
 T = TypeVar("T")
@@ -195,7 +200,8 @@ class Builder:
         corpus = Corpus(
             root=self.root, publication=self._publication(), vocabularies=vocab, scoring=scoring,
             scales=scales, instruments=instruments, provisions=provisions, risks=risks,
-            mitigations=mitigations, metrics=metrics, glossary=glossary, policy=None, cases={})
+            mitigations=mitigations, metrics=metrics, glossary=glossary, policy=None, cases={},
+            legal_checks=self._legal_checks())
         corpus.policy = self._policy(corpus)
         self._cases(corpus)
         return corpus
@@ -205,12 +211,24 @@ class Builder:
         d = self.singletons["scoring"][1]
 
         def steps(key: str) -> list[Step]:
-            return [Step(s["level"], text(s["label"]), text(s.get("description"))) for s in d[key]]
+            return [Step(s["level"], text(s["label"]), text(s.get("description")),
+                         s.get("bounds", {}).get("max_rate"), s.get("bounds", {}).get("max_events_per_year"))
+                    for s in d[key]]
 
         bands = [Band(b["id"], text(b["label"]), b["min"], b["max"], b["colour"], text(b.get("action")))
                  for b in d["bands"]]
+        evidence = {e["metric"]: EvidenceRule(e["metric"], e["counts"], e["exposure"])
+                    for e in d.get("evidence", [])}
         return Scoring(steps("likelihood"), steps("impact"), sorted(bands, key=lambda b: b.min),
-                       text(d.get("method")))
+                       text(d.get("method")), evidence)
+
+    def _legal_checks(self) -> LegalChecks | None:
+        if "legal_checks" not in self.singletons:
+            return None
+        d = self.singletons["legal_checks"][1]
+        rules = {r["category"]: SpecialDataRule(r["category"], tuple(r["consent_forms"]), text(r["basis_note"]))
+                 for r in d["special_data"]}
+        return LegalChecks(tuple(d["statute_kinds"]), rules)
 
     def _scales(self) -> dict[str, Scale]:
         out = {}
@@ -294,6 +312,15 @@ class Builder:
             lessons=texts(d.get("lessons")),
             contributors=[Contributor(c["name"], c["role"]) for c in d.get("contributors", [])],
             replaced_by=d.get("replaced_by"))
+        if vol := d.get("volume"):
+            case.volume = Volume(vol["interactions"], vol["per"], text(vol["basis"]), vol["illustrative"])
+        for i, sd in enumerate(d.get("special_data", [])):
+            consent = sd.get("consent") or {}
+            case.special_data.append(SpecialData(
+                sd["category"], text(sd["items"]), text(sd["handling"]), sd["basis"],
+                tuple(self._resolve(corpus.provisions, sd["provisions"], doc, ("special_data", i, "provisions"),
+                                    "provision")),
+                consent.get("form"), text(consent.get("description")), text(sd.get("exception"))))
         for key in ("trl", "brl", "grl"):
             entry = d["readiness"][key]
             scale = corpus.scales.get(key)

@@ -35,6 +35,11 @@ VOCABULARY_SOURCES: dict[str, tuple[str, tuple[str, ...]]] = {
     "mitigation_status": ("casestudy", ("$defs", "assessment", "properties", "mitigations", "items",
                                         "properties", "status")),
     "contributor_role": ("casestudy", ("properties", "contributors", "items", "properties", "role")),
+    "special_data_category": ("casestudy", ("properties", "special_data", "items", "properties", "category")),
+    "special_data_basis": ("casestudy", ("properties", "special_data", "items", "properties", "basis")),
+    "consent_form": ("casestudy", ("properties", "special_data", "items", "properties", "consent", "properties",
+                                   "form")),
+    "volume_period": ("casestudy", ("properties", "volume", "properties", "per")),
 }
 
 _NAME_FIELDS = ("name", "title", "term", "label")
@@ -169,6 +174,11 @@ def check_case(doc: Document, today: dt.date) -> None:
                   "the institution is named but no recorded consent is given",
                   "remove `name:` or add `consent: {recorded: true, date: …, reference: …}`")
     if d.get("provenance") == "sample":
+        volume = d.get("volume")
+        if isinstance(volume, dict) and volume.get("illustrative") is False:
+            doc.error(("volume", "illustrative"), "sample-not-illustrative",
+                      "a sample case study's volume must be marked illustrative",
+                      "set `illustrative: true`; sample figures are never measured results")
         for i, j, e in _evaluations(d):
             if e.get("illustrative") is not True:
                 doc.error(("assessments", i, "evaluations", j, "illustrative"), "sample-not-illustrative",

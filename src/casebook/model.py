@@ -198,6 +198,17 @@ class Step:
     level: int
     label: Text
     description: Text | None = None
+    max_rate: float | None = None  # likelihood only: highest upper confidence bound of a measured rate
+    max_events_per_year: float | None = None  # likelihood only: highest expected events a year at volume
+
+
+@dataclass(frozen=True)
+class EvidenceRule:
+    """A metric whose measured value gives the rate at which a risk occurs (scoring catalogue)."""
+
+    metric: str
+    counts: str  # "occurrences" (value = rate) or "non-occurrences" (rate = 1 − value)
+    exposure: str  # "interactions" (scaled by the case's volume) or "attempts" (rate only)
 
 
 @dataclass
@@ -206,6 +217,7 @@ class Scoring:
     impact: list[Step]
     bands: list[Band]
     method: Text | None = None
+    evidence: dict[str, EvidenceRule] = field(default_factory=dict)
 
     def band(self, value: int) -> Band:
         for band in self.bands:
@@ -354,6 +366,52 @@ class System:
     models: tuple[Text, ...] = ()
 
 
+_PERIODS_PER_YEAR = {"day": 365, "week": 52, "month": 12, "year": 1}
+
+
+@dataclass(frozen=True)
+class Volume:
+    """Interactions on the case's channels per period (actual, or expected before launch)."""
+
+    interactions: int
+    per: str
+    basis: Text
+    illustrative: bool
+
+    @property
+    def per_year(self) -> int:
+        return self.interactions * _PERIODS_PER_YEAR[self.per]
+
+
+@dataclass(frozen=True)
+class SpecialData:
+    """A declared category of 要配慮個人情報, 機微情報 or 個人番号 and its legal basis."""
+
+    category: str
+    items: Text
+    handling: Text
+    basis: str
+    provisions: tuple[Provision, ...] = ()
+    consent_form: str | None = None
+    consent_description: Text | None = None
+    exception: Text | None = None
+
+
+@dataclass(frozen=True)
+class SpecialDataRule:
+    category: str
+    consent_forms: tuple[str, ...]
+    basis_note: Text
+
+
+@dataclass(frozen=True)
+class LegalChecks:
+    """Data of the case studies' legal checks (content/catalog/legal-checks.yaml)."""
+
+    statute_kinds: tuple[str, ...]
+    special_data: dict[str, SpecialDataRule]
+
+
 @dataclass(frozen=True)
 class Institution:
     type: str
@@ -386,6 +444,8 @@ class CaseStudy:
     contributors: list[Contributor] = field(default_factory=list)
     images: list[Image] = field(default_factory=list)
     replaced_by: str | None = None
+    volume: Volume | None = None
+    special_data: list[SpecialData] = field(default_factory=list)
 
     @property
     def is_sample(self) -> bool:
@@ -478,6 +538,7 @@ class Corpus:
     glossary: list[GlossaryTerm]
     policy: Policy | None
     cases: dict[str, CaseStudy]
+    legal_checks: LegalChecks | None = None
 
     def label(self, vocabulary: str, value: str) -> str:
         """Japanese display label of an enum value (falls back to the value itself)."""

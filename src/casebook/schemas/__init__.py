@@ -20,6 +20,7 @@ CATALOG_KINDS: dict[str, str] = {
     "publication": "publication",
     "vocabularies": "vocabularies",
     "policy": "policy",
+    "legal_checks": "legal",
 }
 
 
