@@ -202,3 +202,22 @@ def test_corpus_lookups(corpus: Corpus) -> None:
     assert corpus.policy is not None and [c.id for c in corpus.policy.clauses] == ["P1-1"]
     assert [c.id for c in corpus.policy.clauses[0].cites] == ["R-PRIVACY-LEAK", "APPI-23"]
     assert corpus.scales["trl"].level(9).level == 9
+
+
+def test_check_items_keep_ids_and_retired_items_stay_reserved(tmp_path: Path) -> None:
+    root = tmp_path / "p"
+    shutil.copytree(CORPUS, root)
+    path = root / "content" / "catalog" / "mitigations.yaml"
+    text = path.read_text(encoding="utf-8").replace(
+        "      - {id: M-PII-MASKING-2, ja: 検出漏れを定期的に試験している。}",
+        "      - {id: M-PII-MASKING-2, ja: 検出漏れを定期的に試験している。}\n"
+        "      - {id: M-PII-MASKING-3, ja: 旧い項目。, status: retired}")
+    path.write_text(text, encoding="utf-8")
+    result = validate(root, today=TODAY)
+    assert result.ok and result.corpus is not None, [d.text() for d in result.report.errors]
+    c = result.corpus
+    assert list(c.check_items) == ["M-PII-MASKING-1", "M-PII-MASKING-2", "M-RAG-CITATION-1", "M-RAG-CITATION-2"]
+    item = c.check_items["M-PII-MASKING-1"]
+    assert item.mitigation is c.mitigations["M-PII-MASKING"] and item.risks == [c.risks["R-PRIVACY-LEAK"]]
+    assert str(item) == item.ja == "マスキングの対象を定めている。"
+    assert list(c.retired_check_items) == ["M-PII-MASKING-3"]

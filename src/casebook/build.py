@@ -16,6 +16,7 @@ from .model import (
     Band,
     CaseStudy,
     Chapter,
+    CheckItem,
     Clause,
     Contributor,
     Corpus,
@@ -100,6 +101,30 @@ class Builder:
         return table
 
     @staticmethod
+    def _check_items(mit: Mitigation, doc: Document, ptr: Pointer, items: list[dict],
+                     seen: dict[str, tuple[Document, Pointer]]) -> None:
+        """A mitigation's check items: ids are ``<mitigation id>-<n>``, unique across the catalogue."""
+        numbers = [int(n) for n in (str(i["id"]).removeprefix(f"{mit.id}-") for i in items) if n.isdigit()]
+        free = f"{mit.id}-{max(numbers, default=0) + 1}"
+        for i, d in enumerate(items):
+            iptr = (*ptr, "checklist", i)
+            iid = d["id"]
+            number = iid.removeprefix(f"{mit.id}-")
+            if not iid.startswith(f"{mit.id}-") or not number.isdigit():
+                doc.error((*iptr, "id"), "check-item-id",
+                          f"check-item id `{iid}` does not belong to mitigation `{mit.id}`",
+                          f"did you mean `{free}`? an item's id is its mitigation's id, a hyphen and a number")
+                continue
+            if iid in seen:
+                other = seen[iid][0].location(seen[iid][1])
+                doc.error((*iptr, "id"), "duplicate-id", f"check-item id `{iid}` is already used at {other}",
+                          f"ids are unique and never reused; did you mean `{free}`?")
+                continue
+            seen[iid] = (doc, iptr)
+            item = CheckItem(iid, Text(d["ja"], d.get("en")), d.get("status", "active"), mit)
+            (mit.retired_items if item.status == "retired" else mit.checklist).append(item)
+
+    @staticmethod
     def _origin(doc: Document, ptr: Pointer) -> Origin:
         return Origin(doc.path, doc, ptr)
 
@@ -158,17 +183,19 @@ class Builder:
             for prov in risk.provisions:
                 prov.risks.append(risk)
         mitigations: dict[str, Mitigation] = {}
+        item_ids: dict[str, tuple[Document, Pointer]] = {}
         for rid, (doc, ptr, d) in self._index("mitigations").items():
             mit = Mitigation(
                 id=rid, name=text(d["name"]), kind=d["kind"], type=d["type"],
                 risks=self._resolve(risks, d["mitigates"], doc, (*ptr, "mitigates"), "risk"),
-                description=text(d["description"]), checklist=texts(d["checklist"]),
+                description=text(d["description"]), checklist=[],
                 evidence=texts(d["evidence"]), origin=self._origin(doc, ptr),
                 provisions=self._resolve(provisions, d.get("provisions", []), doc, (*ptr, "provisions"),
                                          "provision"),
                 mappings=Mappings(**d.get("mappings", {})), status=d.get("status", "active"),
                 replaced_by=d.get("replaced_by"))
             mitigations[rid] = mit
+            self._check_items(mit, doc, ptr, d["checklist"], item_ids)
             for risk in mit.risks:
                 risk.mitigations.append(mit)
             for prov in mit.provisions:
@@ -197,6 +224,11 @@ class Builder:
             for i, ref in enumerate(d.get("see_also", [])):
                 if ref not in known:
                     _dangling(doc, (*ptr, "see_also", i), ref, "glossary term or record", known)
+        record_ids = {*instruments, *provisions, *risks, *mitigations, *metrics}
+        for iid, (doc, ptr) in item_ids.items():
+            if iid in record_ids:
+                doc.error((*ptr, "id"), "duplicate-id", f"check-item id `{iid}` is already a record id",
+                          "ids are unique across all kinds; choose another number for the item")
         corpus = Corpus(
             root=self.root, publication=self._publication(), vocabularies=vocab, scoring=scoring,
             scales=scales, instruments=instruments, provisions=provisions, risks=risks,

@@ -142,6 +142,36 @@ class Risk:
 
 
 @dataclass(eq=False)
+class CheckItem:
+    """One check item of a mitigation's checklist, with a stable id kept across editions (M-PII-MASKING-1).
+
+    A bank's self-assessment records point at items by id, so an id is never reused; an item that is no
+    longer asked for stays in the catalogue as ``retired``.
+    """
+
+    id: str
+    text: Text
+    status: str = "active"
+    mitigation: Mitigation | None = None
+
+    @property
+    def ja(self) -> str:
+        return self.text.ja
+
+    @property
+    def en(self) -> str | None:
+        return self.text.en
+
+    @property
+    def risks(self) -> list[Risk]:
+        """The risks the item serves: those of its mitigation."""
+        return self.mitigation.risks if self.mitigation else []
+
+    def __str__(self) -> str:
+        return self.text.ja
+
+
+@dataclass(eq=False)
 class Mitigation:
     id: str
     name: Text
@@ -149,13 +179,14 @@ class Mitigation:
     type: str
     risks: list[Risk]
     description: Text
-    checklist: list[Text]
+    checklist: list[CheckItem]
     evidence: list[Text]
     origin: Origin
     provisions: list[Provision] = field(default_factory=list)
     mappings: Mappings = field(default_factory=Mappings)
     status: str = "active"
     replaced_by: str | None = None
+    retired_items: list[CheckItem] = field(default_factory=list)
     applications: list[AppliedMitigation] = field(default_factory=list)
     clauses: list[Clause] = field(default_factory=list)
 
@@ -548,6 +579,19 @@ class Corpus:
     @property
     def has_samples(self) -> bool:
         return any(c.is_sample for c in self.cases.values())
+
+    @property
+    def check_items(self) -> dict[str, CheckItem]:
+        """Every active check item by id, in catalogue order (mitigation by mitigation)."""
+        return {item.id: item for m in self.mitigations.values() if m.status != "retired" for item in m.checklist}
+
+    @property
+    def retired_check_items(self) -> dict[str, CheckItem]:
+        """Check items no longer asked for (their ids stay reserved), and the items of retired mitigations."""
+        out = {item.id: item for m in self.mitigations.values() for item in m.retired_items}
+        out.update({item.id: item for m in self.mitigations.values() if m.status == "retired"
+                    for item in m.checklist})
+        return out
 
     def record(self, record_id: str) -> Risk | Mitigation | Provision | Instrument | CaseStudy | Metric | None:
         for table in (self.risks, self.mitigations, self.provisions, self.instruments, self.cases,

@@ -13,6 +13,7 @@ from ..model import (
     Band,
     CaseStudy,
     Chapter,
+    CheckItem,
     Clause,
     Corpus,
     Instrument,
@@ -42,6 +43,8 @@ _SKIP = {
 def _dump(value: Any, root: Path, top: bool = False) -> Any:
     if isinstance(value, Text):
         return {"ja": value.ja, "en": value.en} if value.en is not None else {"ja": value.ja}
+    if isinstance(value, CheckItem):
+        return {"id": value.id, **_dump(value.text, root), "status": value.status}
     if isinstance(value, _REFERENCED) and not top:
         return value.id
     if dataclasses.is_dataclass(value) and not isinstance(value, type):
