@@ -9,6 +9,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any, TypeVar
 
+from . import crosswalk
 from .load import Document, Pointer
 from .model import (
     AppliedMitigation,
@@ -69,6 +70,8 @@ class Builder:
         self.items: dict[str, list[tuple[Document, Pointer, dict]]] = {}
         self.singletons: dict[str, tuple[Document, dict]] = {}
         self.cases: list[tuple[Document, dict]] = []
+        self.refused_kinds: set[str] = set()  # catalogues refused for their own errors (set by validate)
+        self._said_no_frameworks = False
 
     # -- collecting -----------------------------------------------------------------------------
     def add_catalog(self, doc: Document, kind: str, skip: set[int] | frozenset[int] = frozenset()) -> None:
@@ -99,6 +102,17 @@ class Builder:
                 continue
             table[rid] = (doc, ptr, item)
         return table
+
+    def _mappings(self, doc: Document, ptr: Pointer, data: dict, frameworks: dict) -> Mappings:
+        """A record's mappings, checked against the frameworks catalogue (which must exist to map at all)."""
+        if data and not frameworks and "frameworks" not in self.refused_kinds:
+            if not self._said_no_frameworks:
+                self._said_no_frameworks = True
+                doc.error((*ptr, "mappings"), "missing-catalog",
+                          "mappings name external frameworks, but there is no `frameworks:` catalogue to check "
+                          "them against", "add content/catalog/frameworks.yaml (editors)", key=True)
+            return Mappings(**{k: v for k, v in data.items() if k in Mappings.__dataclass_fields__})
+        return crosswalk.mappings(doc, (*ptr, "mappings"), data, frameworks)
 
     @staticmethod
     def _check_items(mit: Mitigation, doc: Document, ptr: Pointer, items: list[dict],
@@ -171,12 +185,13 @@ class Builder:
                 replaced_by=d.get("replaced_by"))
             provisions[rid] = prov
             inst.provisions.append(prov)
+        frameworks = crosswalk.build_frameworks(list(self._index("frameworks").values()))
         risks: dict[str, Risk] = {}
         for rid, (doc, ptr, d) in self._index("risks").items():
             risk = Risk(
                 id=rid, name=text(d["name"]), category=d["category"], description=text(d["description"]),
                 provisions=self._resolve(provisions, d["provisions"], doc, (*ptr, "provisions"), "provision"),
-                mappings=Mappings(**d["mappings"]), origin=self._origin(doc, ptr),
+                mappings=self._mappings(doc, ptr, d.get("mappings", {}), frameworks), origin=self._origin(doc, ptr),
                 programme_named=d.get("programme_named", False), examples=texts(d.get("examples")),
                 status=d.get("status", "active"), replaced_by=d.get("replaced_by"))
             risks[rid] = risk
@@ -192,7 +207,8 @@ class Builder:
                 evidence=texts(d["evidence"]), origin=self._origin(doc, ptr),
                 provisions=self._resolve(provisions, d.get("provisions", []), doc, (*ptr, "provisions"),
                                          "provision"),
-                mappings=Mappings(**d.get("mappings", {})), status=d.get("status", "active"),
+                mappings=self._mappings(doc, ptr, d.get("mappings", {}), frameworks),
+                status=d.get("status", "active"),
                 replaced_by=d.get("replaced_by"))
             mitigations[rid] = mit
             self._check_items(mit, doc, ptr, d["checklist"], item_ids)
@@ -233,9 +249,11 @@ class Builder:
             root=self.root, publication=self._publication(), vocabularies=vocab, scoring=scoring,
             scales=scales, instruments=instruments, provisions=provisions, risks=risks,
             mitigations=mitigations, metrics=metrics, glossary=glossary, policy=None, cases={},
-            legal_checks=self._legal_checks())
+            legal_checks=self._legal_checks(),
+            frameworks=frameworks)
         corpus.policy = self._policy(corpus)
         self._cases(corpus)
+        crosswalk.link(corpus)
         return corpus
 
     # -- singletons -----------------------------------------------------------------------------

@@ -7,7 +7,7 @@ it mitigates, an assessment its risk); the reverse lists are filled in by :mod:`
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from pathlib import Path
 
 from .errors import Location
@@ -39,6 +39,15 @@ class Origin:
         self._pointer = pointer
 
     @property
+    def document(self) -> object:
+        """The loaded document (a :class:`casebook.load.Document`), to report a diagnostic on the record."""
+        return self._doc
+
+    @property
+    def pointer(self) -> tuple:
+        return self._pointer
+
+    @property
     def location(self) -> Location:
         if self._doc is None:
             return Location(self.path, 1, 1)
@@ -58,11 +67,21 @@ class Origin:
 
 @dataclass
 class Mappings:
+    """A record's mappings to external frameworks: key (one framework edition) → that edition's item ids."""
+
     owasp_llm_2025: list[str] = field(default_factory=list)
+    owasp_llm_2026: list[str] = field(default_factory=list)
     nist_ai_600_1: list[str] = field(default_factory=list)
     finos_aigf: list[str] = field(default_factory=list)
+    mitre_atlas: list[str] = field(default_factory=list)
     aisi_perspectives: list[int] = field(default_factory=list)
     mas_mindforge: list[str] = field(default_factory=list)
+    ai_business_guideline_1_2: list[str] = field(default_factory=list)
+    hiroshima_principles: list[str] = field(default_factory=list)
+
+    def items(self) -> list[tuple[str, list[str]]]:
+        """(mapping key, item ids as strings) for every key with values, in field order."""
+        return [(f.name, [str(v) for v in getattr(self, f.name)]) for f in fields(self) if getattr(self, f.name)]
 
 
 @dataclass(eq=False)
@@ -552,6 +571,56 @@ class Publication:
     contact: Text | None = None
 
 
+@dataclass(eq=False)
+class FrameworkItem:
+    """One item of an external framework, with the records that cover it (computed from their mappings)."""
+
+    id: str
+    title: Text
+    framework: Framework = field(repr=False)
+    out_of_scope: Text | None = None
+    risks: list[Risk] = field(default_factory=list)
+    mitigations: list[Mitigation] = field(default_factory=list)
+
+    @property
+    def clauses(self) -> list[Clause]:
+        """Policy clauses that cite a covering risk or mitigation."""
+        return _unique(cl for rec in (*self.risks, *self.mitigations) for cl in rec.clauses)
+
+    @property
+    def covered(self) -> bool:
+        return bool(self.risks or self.mitigations)
+
+
+@dataclass(eq=False)
+class Framework:
+    """One edition of an external framework (OWASP LLM 2025, NIST AI 600-1 …) and its item ids."""
+
+    id: str
+    family: str
+    name: Text
+    edition: str
+    source: str
+    retrieved: str
+    verified: bool
+    origin: Origin
+    mapping_key: str | None = None
+    verification_note: Text | None = None
+    complete: bool = False
+    partial: bool = False
+    superseded_by: str | None = None
+    migration: dict[str, str] = field(default_factory=dict)
+    items: list[FrameworkItem] = field(default_factory=list)
+
+    def item(self, item_id: str) -> FrameworkItem | None:
+        return next((i for i in self.items if i.id == item_id), None)
+
+    @property
+    def gaps(self) -> list[FrameworkItem]:
+        """Items nothing covers and no reason puts out of scope."""
+        return [i for i in self.items if not i.covered and i.out_of_scope is None]
+
+
 @dataclass
 class Corpus:
     """The whole validated edition. Lists keep file order; dicts index by id."""
@@ -570,6 +639,7 @@ class Corpus:
     policy: Policy | None
     cases: dict[str, CaseStudy]
     legal_checks: LegalChecks | None = None
+    frameworks: dict[str, Framework] = field(default_factory=dict)
 
     def label(self, vocabulary: str, value: str) -> str:
         """Japanese display label of an enum value (falls back to the value itself)."""

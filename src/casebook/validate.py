@@ -12,7 +12,7 @@ from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from . import pii, schema
+from . import crosswalk, pii, schema
 from .build import Builder, each_string
 from .checks import check_case, check_case_ids, check_case_refs, check_corpus, check_strings
 from .diagnostics import Diagnostic, Report
@@ -133,6 +133,7 @@ def _validate(root: Path, today: dt.date | None, only_cases: list[Path] | None) 
             bad = _bad_records(doc)
             if bad is None:  # an error outside any one record: the whole file is refused
                 refused_kinds.add(doc.kind)
+                builder.refused_kinds.add(doc.kind)
                 refused_ids.update(_record_ids(doc, None))
                 continue
             # One bad record must not take the other records of its file with it.
@@ -153,6 +154,7 @@ def _validate(root: Path, today: dt.date | None, only_cases: list[Path] | None) 
                                     f"add a file whose top-level key is `{kind}:`"))
     else:
         check_corpus(corpus, {d.path: d for d in documents})
+        crosswalk.check_coverage(corpus)
         for doc in broken_cases:
             check_case_refs(doc, corpus)
     for doc in documents:

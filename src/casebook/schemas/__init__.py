@@ -21,6 +21,7 @@ CATALOG_KINDS: dict[str, str] = {
     "vocabularies": "vocabularies",
     "policy": "policy",
     "legal_checks": "legal",
+    "frameworks": "frameworks",
 }
 
 
