@@ -94,7 +94,9 @@ class SiteRenderer:
 
         @jinja2.pass_context
         def md(ctx, value):
-            return frag(prose(value, links.html_href(ctx["page_path"])))
+            # Blocks of their own: a template line that runs into the marker (a trimmed `{% endif %}`) must not
+            # make the prose's <p> a continuation of the paragraph before it.
+            return "\n" + frag(prose(value, links.html_href(ctx["page_path"]))) + "\n"
 
         @jinja2.pass_context
         def cell_f(ctx, value):
