@@ -30,7 +30,7 @@ def expected_pages(corpus: Corpus) -> dict[str, str]:
     """Record id → the page (docs-relative, without anchor) that must render it."""
     out: dict[str, str] = {}
     for table in (corpus.cases, corpus.risks, corpus.mitigations, corpus.instruments, corpus.provisions,
-                  corpus.metrics):
+                  corpus.metrics, corpus.frameworks):
         for rid, record in table.items():
             out[rid] = path_of(record).partition("#")[0]
     if corpus.policy:

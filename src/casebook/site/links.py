@@ -10,6 +10,8 @@ from ..model import (
     Chapter,
     Clause,
     Corpus,
+    Framework,
+    FrameworkItem,
     GlossaryTerm,
     Instrument,
     Metric,
@@ -33,8 +35,15 @@ GLOSSARY = "glossary/index.md"
 SCORING = "methodology/scoring/index.md"
 CHANGELOG = "changelog/index.md"
 REPORT = "report/index.md"
+CROSSWALKS = "crosswalks/index.md"
 
-Linkable = CaseStudy | Risk | Mitigation | Instrument | Provision | Metric | Clause | Chapter | GlossaryTerm
+Linkable = (CaseStudy | Risk | Mitigation | Instrument | Provision | Metric | Clause | Chapter | GlossaryTerm
+            | Framework | FrameworkItem)
+
+
+def item_anchor(item_id: str) -> str:
+    """An HTML id for an external item id such as ``1)①`` (ASCII letters and digits kept, others as hex)."""
+    return "i-" + "".join(c if c.isascii() and c.isalnum() else f"-{ord(c):x}" for c in item_id)
 
 
 def path_of(obj: Linkable) -> str:
@@ -55,6 +64,10 @@ def path_of(obj: Linkable) -> str:
         return f"{POLICY}#{anchor(obj.id)}"
     if isinstance(obj, GlossaryTerm):
         return f"{GLOSSARY}#{anchor(obj.id)}"
+    if isinstance(obj, Framework):
+        return f"crosswalks/{obj.id}.md"
+    if isinstance(obj, FrameworkItem):
+        return f"crosswalks/{obj.framework.id}.md#{item_anchor(obj.id)}"
     raise TypeError(f"no page for {type(obj).__name__}")
 
 
@@ -70,6 +83,10 @@ def label_of(obj: Linkable) -> str:
         return f"{obj.id} {obj.title.ja}"
     if isinstance(obj, GlossaryTerm):
         return obj.term.ja
+    if isinstance(obj, Framework):
+        return f"{obj.name.ja}（{obj.edition}）"
+    if isinstance(obj, FrameworkItem):
+        return f"{obj.id} {obj.title.ja}"
     return obj.name.ja
 
 

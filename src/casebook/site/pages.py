@@ -30,7 +30,7 @@ from ..model import (
 )
 from . import links as L
 from .fragments import Fragments
-from .links import Linkable, Links, label_of, path_of
+from .links import Linkable, Links, item_anchor, label_of, path_of
 from .markup import anchor, attr, band_badge, cell, extlink, inline, prose, relative, score_badge, score_detail
 
 #: Templates shipped with the project (``<repo>/templates/site``); a project may override any of them in
@@ -125,8 +125,18 @@ class SiteRenderer:
             badge=lambda s: frag(score_badge(s)), score=lambda s: frag(score_detail(s)),
             band=lambda b, v=None: frag(band_badge(b, v)), status=self.status_label,
             value=format_value, interval=format_interval, extlink=lambda u, lb=None: frag(extlink(u, lb)),
-            wording=self.wording_label,
+            wording=self.wording_label, crosswalk=self.crosswalk_rows, item_anchor=item_anchor,
         )
+
+    def crosswalk_rows(self, mappings) -> list[tuple]:
+        """A record's mappings as (framework, [items]) in catalogue order, for the 外部の枠組み table."""
+        by_key = {fw.mapping_key: fw for fw in self.corpus.frameworks.values() if fw.mapping_key}
+        rows = []
+        for key, values in mappings.items():
+            fw = by_key.get(key)
+            if fw is not None:
+                rows.append((fw, [item for v in values if (item := fw.item(v)) is not None]))
+        return rows
 
     def status_label(self, status: str) -> str:
         label = self.corpus.vocabularies.get("mitigation_status", {}).get(status)
@@ -178,6 +188,11 @@ class SiteRenderer:
             out.append(self.page("regulation.md.j2", path_of(inst), inst.origin.path,
                                  [inst.id, *(p.id for p in provisions)], instrument=inst,
                                  provisions=[self._provision(p) for p in provisions]))
+        frameworks = list(c.frameworks.values())
+        out.append(self.page("crosswalks.md.j2", L.CROSSWALKS, _catalog_file(catalog, "frameworks"),
+                             frameworks=frameworks))
+        for fw in frameworks:
+            out.append(self.page("crosswalk.md.j2", path_of(fw), fw.origin.path, [fw.id], framework=fw))
         out.append(self.page("policy.md.j2", L.POLICY, _catalog_file(catalog, "policy"),
                              [cl.id for cl in (c.policy.clauses if c.policy else [])], policy=c.policy))
         out.append(self.page("matrix.md.j2", L.MATRIX, None, cases=cases, risks=self._matrix_risks(),
