@@ -113,3 +113,14 @@ def score_badge(score: Score) -> str:
 def score_detail(score: Score) -> str:
     """e.g. ``4×4 = <badge 16 重大>``."""
     return f"{score.likelihood}×{score.impact} = {score_badge(score)}"
+
+
+def diffmark(segments, side: str) -> str:
+    """A 新旧対照表 cell: the text with its changed characters marked (``<ins>`` on the new side, ``<del>``
+    on the old), escaped, line breaks kept."""
+    tag = "ins" if side == "new" else "del"
+    out = []
+    for seg in segments:
+        text = html.escape(_CONTROL.sub("", seg.text), quote=True).replace("\n", "<br>")
+        out.append(f'<{tag} class="cb-diff">{text}</{tag}>' if seg.changed else text)
+    return "".join(out) or "—"

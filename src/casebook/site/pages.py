@@ -14,6 +14,7 @@ from pathlib import Path
 
 import jinja2
 
+from .. import comparison
 from ..diff import edition_history
 from ..errors import RenderError
 from ..model import (
@@ -31,7 +32,19 @@ from ..model import (
 from . import links as L
 from .fragments import Fragments
 from .links import Linkable, Links, item_anchor, label_of, path_of
-from .markup import anchor, attr, band_badge, cell, extlink, inline, prose, relative, score_badge, score_detail
+from .markup import (
+    anchor,
+    attr,
+    band_badge,
+    cell,
+    diffmark,
+    extlink,
+    inline,
+    prose,
+    relative,
+    score_badge,
+    score_detail,
+)
 
 #: Templates shipped with the project (``<repo>/templates/site``); a project may override any of them in
 #: its own ``templates/site`` folder.
@@ -126,6 +139,7 @@ class SiteRenderer:
             band=lambda b, v=None: frag(band_badge(b, v)), status=self.status_label,
             value=format_value, interval=format_interval, extlink=lambda u, lb=None: frag(extlink(u, lb)),
             wording=self.wording_label, crosswalk=self.crosswalk_rows, item_anchor=item_anchor,
+            diffmark=lambda segments, side: frag(diffmark(segments, side)),
         )
 
     def crosswalk_rows(self, mappings) -> list[tuple]:
@@ -208,8 +222,10 @@ class SiteRenderer:
                              scales=[(s, [(lv, self.wording_label(lv.wording)) for lv in s.levels])
                                      for s in c.scales.values()],
                              metrics=list(c.metrics.values())))
+        history = edition_history(c.root, c.publication.editions)
         out.append(self.page("changelog.md.j2", L.CHANGELOG, _catalog_file(catalog, "publication"),
-                             history=edition_history(c.root, c.publication.editions)))
+                             history=history,
+                             comparisons=[(h, comparison.rows(h.changes)) for h in history if h.changes]))
         out.append(self.page("report.md.j2", L.REPORT, None, has_samples=c.has_samples))
         return out
 
