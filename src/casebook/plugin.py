@@ -24,7 +24,9 @@ from mkdocs.structure.pages import Page
 
 from . import site
 from .diagnostics import format_report
+from .diff import edition_history
 from .errors import CasebookError
+from .site.feed import FEED_PATH, atom_feed
 from .site.fragments import FragmentExtension, Fragments
 from .validate import CASES_DIR, CATALOG_DIR, validate
 
@@ -84,6 +86,8 @@ class CasebookPlugin(BasePlugin[CasebookConfig]):
         if self.config.exports:
             for path, content in site.exports(corpus).items():
                 self._add(files, config, path, content)
+            history = edition_history(corpus.root, corpus.publication.editions)
+            self._add(files, config, FEED_PATH, atom_feed(corpus, history, config.use_directory_urls))
         for case in corpus.cases.values():
             for image in case.images:
                 uri = f"casestudies/{case.id}/{image.relative}"
