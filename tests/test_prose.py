@@ -66,3 +66,30 @@ def test_link_text_that_reads_as_another_address_shows_the_real_target():
 def test_list_items_and_hyphenated_words_are_untouched():
     md = to_markdown("- 項目\n- on-premises と 1-2 件")
     assert md == "- 項目\n- on-premises と 1-2 件"
+
+
+def _slow(text: str, href) -> str:
+    from casebook.render.prose import _md
+
+    md = _md()
+    md.reset()
+    return md.convert(to_markdown(text, href))
+
+
+def test_plain_text_shortcut_gives_what_markdown_gives():
+    """to_html skips Markdown for plain one-line text; on every string of the shipped records and on
+    edge cases, the result must be exactly Markdown's."""
+    from pathlib import Path
+
+    from casebook.build import each_string
+    from casebook.load import load_file
+
+    repo = Path(__file__).resolve().parents[1]
+    texts = ["", " ", "a", "1. 項目", "- 項目", "+ x", "1) x", "x  ", " x", "a\tb", "2026-01-01", "P5-5 による",
+             "R-HALLUCINATION", "50%", "1,200 件", "“引用”", "'x' \"y\"", "https://example.org/a", "a -- b"]
+    for path in sorted(repo.glob("content/catalog/*.yaml")) + sorted(repo.glob("casestudies/*/case.yaml")):
+        texts += [v for _p, v in each_string(load_file(path).data)]
+    assert len(texts) > 2000
+    for text in texts:
+        for h in (None, href):
+            assert to_html(text, h) == _slow(text, h), text

@@ -146,12 +146,26 @@ def _md() -> _markdown.Markdown:
     return md
 
 
+#: Text without any of these needs no Markdown: one line, no markup characters, no list marker, no id.
+_MARKUP = re.compile(r"[\n\r\t*_\[\]`\\<>&!{}#\x0b\x0c\x85\u2028\u2029]|^\s*(?:[-+]|\d+[.)])(?:\s|$)|\s$|^\s")
+
+
+def _plain_paragraph(text: str, href: Href | None) -> str | None:
+    """The HTML Markdown would give for plain one-line text, without running Markdown (most table cells)."""
+    if not text or _MARKUP.search(text) or (href is not None and _ID.search(text)):
+        return None
+    return f"<p>{text}</p>"
+
+
 def to_html(text: str, href: Href | None = None, inline: bool = False) -> str:
     """Finished, escaped HTML of a prose field, for the site and the report alike.
 
     ``href`` maps a record id to a link target (or None when it is not a record or should not link).
     ``inline`` drops the paragraph around a single-paragraph result (for table cells and labels).
     """
+    plain = _plain_paragraph(text, href)
+    if plain is not None:
+        return plain[3:-4] if inline else plain
     md = _md()
     md.reset()
     out = md.convert(to_markdown(text, href))
