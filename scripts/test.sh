@@ -1,12 +1,17 @@
 #!/usr/bin/env bash
 # Run every check: lint, validation of the shipped content, the test suite (incl. browser and PDF tests),
-# and the HTML/Lighthouse checks when their script is present.
+# and the HTML/Lighthouse checks when their script is present. `--fast`: the quick tier only (see tests/conftest.py).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 CASEBOOK_NEED_JAVA=1 CASEBOOK_NEED_NODE=1 bash scripts/bootstrap.sh
 export NO_MKDOCS_2_WARNING=1
 .venv/bin/ruff check src tests scripts
 .venv/bin/casebook validate --strict
+if [ "${1:-}" = "--fast" ]; then
+  # The tier for every few minutes: no site/PDF builds, no browser, no HTML checks (CI runs everything).
+  shift
+  exec .venv/bin/python -m pytest -q -m "not slow and not browser" "$@"
+fi
 .venv/bin/python -m pytest -q "$@"
 if [ -f scripts/check_html.sh ] && [ "${CASEBOOK_SKIP_HTML_CHECKS:-0}" != 1 ]; then
   bash scripts/check_html.sh
