@@ -30,3 +30,33 @@ def test_chapter_check_ignores_whitespace_and_needs_the_whole_title():
     case.title = type(case.title)("チャットボット", None)
     with pytest.raises(RenderError):  # a longer title containing it is another chapter
         check_chapters(corpus, ["第3章 新しいチャットボット"])
+
+
+@pytest.mark.slow
+def test_build_validates_once_and_strict_fails_on_pdf_warnings(tmp_path, monkeypatch, capsys):
+    """`casebook build` reads and checks the records once (the site build reuses the corpus), and with
+    --strict a WeasyPrint warning (here: an unknown CSS property in a project's report stylesheet) fails
+    the build by name, leaving no site behind; without --strict the same build succeeds and shows it."""
+    import importlib
+
+    validate_module = importlib.import_module("casebook.validate")
+    from casebook.cli import main
+
+    from hostile.project import make_project  # a copy of the shipped publication
+
+    root = make_project(tmp_path / "project")
+    css = root / "templates" / "report" / "report.css"
+    css.write_text(css.read_text(encoding="utf-8") + "\np { colr: red; }\n", encoding="utf-8")
+
+    calls = []
+    real = validate_module._validate
+    monkeypatch.setattr(validate_module, "_validate", lambda *a, **k: calls.append(1) or real(*a, **k))
+    assert main(["--root", str(root), "build", "--strict"]) == 1
+    assert "colr" in capsys.readouterr().err
+    assert not (root / "site").exists()
+    assert len(calls) == 1
+
+    calls.clear()
+    assert main(["--root", str(root), "build"]) == 0
+    assert "colr" in capsys.readouterr().err
+    assert (root / "site" / "report.pdf").is_file() and len(calls) == 1

@@ -37,16 +37,21 @@ def build(root: Path, args: argparse.Namespace) -> int:
     from .mkdocs_build import build_site
     from .report import render_report
 
-    corpus = load_corpus(root, args.strict, show_warnings=False)  # the site build logs them
+    corpus = load_corpus(root, args.strict)  # validated once: the site build reuses this corpus
     site_dir = (args.site_dir or root / "site").resolve()
     site_dir.parent.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix=f".{site_dir.name}-", dir=site_dir.parent))
     staging.chmod(0o755)  # mkdtemp makes it private; the published site must be readable by a web server
     try:
-        build_site(root, staging, args.strict)
+        build_site(root, staging, args.strict, corpus=corpus)
         if not args.no_pdf:
             info = render_report(corpus, staging / "report.pdf")
             check_chapters(corpus, info.bookmarks)
+            if info.warnings:
+                text = "\n".join(f"  {w}" for w in info.warnings)
+                if args.strict:
+                    raise RenderError(f"{len(info.warnings)} PDF warning(s) in strict mode:\n{text}")
+                print(f"report.pdf: {len(info.warnings)} warning(s):\n{text}", file=sys.stderr)
             print(f"report.pdf: {info.pages} pages", file=sys.stderr)
         write_checksums(staging)
         _swap(staging, site_dir)

@@ -20,11 +20,13 @@ class _Counter(logging.Handler):
         self.messages.append(record.getMessage())
 
 
-def build_site(root: Path, site_dir: Path, strict: bool, only_cases: list[Path] | None = None) -> None:
+def build_site(root: Path, site_dir: Path, strict: bool, only_cases: list[Path] | None = None,
+               corpus: object = None) -> None:
     """Build the site of the project at ``root`` into ``site_dir``; raise RenderError on failure.
 
     With ``strict`` every warning logged under ``mkdocs`` (including the casebook plugin's) fails the build.
-    ``only_cases`` limits the case studies to those folders (``casebook preview``).
+    ``only_cases`` limits the case studies to those folders (``casebook preview``); ``corpus``, when given, is
+    the caller's already validated :class:`casebook.model.Corpus` (``casebook build`` validates once).
     """
     os.environ.setdefault("NO_MKDOCS_2_WARNING", "1")
     from mkdocs.commands.build import build
@@ -42,6 +44,8 @@ def build_site(root: Path, site_dir: Path, strict: bool, only_cases: list[Path] 
             config = load_config(fh, config_file_path=str(config_file), site_dir=str(site_dir), strict=strict)
         if only_cases:
             config.plugins["casebook"].config.only_cases = [str(p) for p in only_cases]
+        if corpus is not None:  # already validated by the caller: the plugin does not validate again
+            config.plugins["casebook"].corpus = corpus
         config.plugins.on_startup(command="build", dirty=False)
         try:
             build(config)

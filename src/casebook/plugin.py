@@ -58,6 +58,7 @@ class CasebookPlugin(BasePlugin[CasebookConfig]):
         self.root: Path = Path.cwd()
         self.sources: dict[str, Path | None] = {}  # generated src_uri → source YAML
         self.fragments = Fragments()  # record text of this build, as finished HTML (see site.fragments)
+        self.corpus = None  # set by casebook build, which has validated already; used for one build
 
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig | None:
         base = Path(config.config_file_path).parent if config.config_file_path else Path.cwd()
@@ -96,6 +97,9 @@ class CasebookPlugin(BasePlugin[CasebookConfig]):
         return files
 
     def _validate(self):
+        if self.corpus is not None:
+            corpus, self.corpus = self.corpus, None  # once: `mkdocs serve` rebuilds must read the files again
+            return corpus
         only = [self.root / p for p in self.config.only_cases] or None
         result = validate(self.root, only_cases=only)
         for diag in result.report.warnings:
