@@ -41,7 +41,6 @@ def test_build_validates_once_and_strict_fails_on_pdf_warnings(tmp_path, monkeyp
 
     validate_module = importlib.import_module("casebook.validate")
     from casebook.cli import main
-
     from hostile.project import make_project  # a copy of the shipped publication
 
     root = make_project(tmp_path / "project")
