@@ -182,7 +182,7 @@ class Builder:
                 relevance=text(d["relevance"]), verified=d["verified"], origin=self._origin(doc, ptr),
                 url=d.get("url"), summary=text(d.get("summary")),
                 verification_note=text(d.get("verification_note")), status=d.get("status", "active"),
-                replaced_by=d.get("replaced_by"))
+                replaced_by=d.get("replaced_by"), editorial_title=d.get("editorial_title", False))
             provisions[rid] = prov
             inst.provisions.append(prov)
         frameworks = crosswalk.build_frameworks(list(self._index("frameworks").values()))

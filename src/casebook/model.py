@@ -122,6 +122,7 @@ class Provision:
     verification_note: Text | None = None
     status: str = "active"
     replaced_by: str | None = None
+    editorial_title: bool = False  # the caption is ours, not the statute's (shown as such)
     risks: list[Risk] = field(default_factory=list)
     mitigations: list[Mitigation] = field(default_factory=list)
     assessments: list[Assessment] = field(default_factory=list)

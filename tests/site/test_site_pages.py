@@ -166,3 +166,14 @@ def test_core_imports_no_mkdocs():
     for path in (REPO / "src" / "casebook" / "site").glob("*.py"):
         text = path.read_text(encoding="utf-8")
         assert "import mkdocs" not in text and "from mkdocs" not in text, path
+
+
+def test_caveats_of_verified_provisions_and_editorial_captions_are_shown():
+    """Audit a11/a12: a verified record's verification_note is shown, and an editorial caption says so."""
+    corpus = validate(REPO).corpus
+    pages = {p.path: p.resolved() for p in site.render_pages(corpus)}
+    bank_reg = pages["regulations/BANK-REG.md"]
+    assert "確認の範囲: " in bank_reg and "条文アンカー" in bank_reg
+    assert "内閣府令で定める禁止行為（見出しは本書による）" in bank_reg
+    appi = pages["regulations/APPI.md"]
+    assert "第28条 外国にある第三者への提供の制限 " in appi  # the statute's own caption: no mark
