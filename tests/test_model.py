@@ -153,7 +153,8 @@ def test_provision_to_risks_and_cases(corpus: Corpus) -> None:
     appi23, appi27 = corpus.provisions["APPI-23"], corpus.provisions["APPI-27"]
     assert [r.id for r in appi23.risks] == ["R-PRIVACY-LEAK"]
     assert [r.id for r in appi27.risks] == ["R-PRIVACY-LEAK"]
-    assert appi23.cases == [case] and appi23.assessments == [case.assessments[1]]
+    # both assessments cite APPI-23 (a programme-named risk must cite a statute: checks_legal)
+    assert appi23.cases == [case] and appi23.assessments == [case.assessments[0], case.assessments[1]]
     assert appi27.cases == [] and appi27.assessments == []
     assert [c.id for c in appi23.clauses] == ["P1-1"]
     assert appi23.instrument is corpus.instruments["APPI"]

@@ -15,6 +15,7 @@ from pathlib import Path
 from . import crosswalk, pii, schema
 from .build import Builder, each_string
 from .checks import check_case, check_case_ids, check_case_refs, check_corpus, check_strings
+from .checks_legal import check_legal
 from .diagnostics import Diagnostic, Report
 from .errors import Location
 from .load import Document, Pointer, load_file, pointer_text
@@ -153,7 +154,9 @@ def _validate(root: Path, today: dt.date | None, only_cases: list[Path] | None) 
                                     f"no `{kind}:` catalogue in {CATALOG_DIR}",
                                     f"add a file whose top-level key is `{kind}:`"))
     else:
-        check_corpus(corpus, {d.path: d for d in documents})
+        docs_by_path = {d.path: d for d in documents}
+        check_corpus(corpus, docs_by_path)
+        check_legal(corpus, docs_by_path)
         crosswalk.check_coverage(corpus)
         for doc in broken_cases:
             check_case_refs(doc, corpus)
