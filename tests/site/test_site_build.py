@@ -9,8 +9,9 @@ from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
 import pytest
-from conftest import EDIT_BASE, HOSTILE_TITLE
 from htmlscan import scan
+
+from conftest import EDIT_BASE, HOSTILE_TITLE
 
 pytestmark = pytest.mark.slow
 

@@ -7,12 +7,12 @@ import logging
 from pathlib import Path
 
 import pytest
-from conftest import make_project
 from mkdocs.config import load_config
 from mkdocs.exceptions import PluginError
 from mkdocs.structure.files import File, Files
 
 from casebook.plugin import CasebookPlugin, safe_title
+from conftest import make_project
 
 
 @pytest.fixture
