@@ -7,6 +7,7 @@ from pathlib import Path
 
 from . import characters
 from .diagnostics import Diagnostic
+from .errors import Location
 from .load import Document, Pointer, pointer_text
 from .model import Corpus
 from .scaffold import PLACEHOLDER
@@ -356,3 +357,70 @@ def _get(data, ptr: Pointer):
         except (KeyError, IndexError, TypeError):
             return None
     return data
+
+
+# Record kinds whose prose quotes law text, where 「第4章」 is the law's own chapter, not this publication's.
+_LAW_TEXT_KINDS = ("provisions", "instruments")
+
+
+def known_ref_ids(corpus: Corpus) -> set[str]:
+    """Every id a cross-reference (``[[ref:ID]]``) in record prose may name."""
+    ids: set[str] = set()
+    for table in (corpus.cases, corpus.risks, corpus.mitigations, corpus.provisions, corpus.instruments,
+                  corpus.metrics):
+        ids.update(table)
+    ids.update(t.id for t in corpus.glossary)
+    if corpus.policy is not None:
+        for chapter in corpus.policy.chapters:
+            ids.add(chapter.id)
+            ids.update(c.id for c in chapter.clauses)
+    return ids
+
+
+def check_refs(documents: list[Document], known: set[str]) -> None:
+    """Cross-references to unknown ids, and chapter numbers typed by hand, in every record's text."""
+    from .render import xref
+
+    for doc in documents:
+        if not isinstance(doc.data, dict) or doc.kind is None:
+            continue
+        refuse = doc.kind not in _LAW_TEXT_KINDS
+        lines: list[str] | None = None
+        for ptr, value in each_string_of(doc):
+            if "[[" not in value and not (refuse and "第" in value):
+                continue
+            found = xref.problems(value, known, refuse_numbers=refuse)
+            if not found:
+                continue
+            if lines is None:
+                lines = doc.path.read_text(encoding="utf-8").splitlines()
+            start = doc.location(ptr)
+            for problem in found:
+                needle = value[problem.offset:].split("\n", 1)[0][:20]
+                line = xref.line_of(lines, start.line, needle)
+                column = lines[line - 1].find(needle) + 1 if 0 < line <= len(lines) else start.column
+                doc.diagnostics.append(Diagnostic(Location(doc.path, line, max(column, 1)), problem.code,
+                                                  problem.message, problem.hint, "error", pointer_text(ptr)))
+
+
+def check_markdown_refs(paths: list[Path], known: set[str]) -> list[Diagnostic]:
+    """The same checks on hand-written content pages (Markdown), line by line."""
+    from .render import xref
+
+    out: list[Diagnostic] = []
+    for path in paths:
+        try:
+            text = path.read_text(encoding="utf-8")
+        except (OSError, UnicodeDecodeError):
+            continue
+        for number, line in enumerate(text.splitlines(), start=1):
+            for problem in xref.problems(line, known):
+                out.append(Diagnostic(Location(path, number, problem.offset + 1), problem.code, problem.message,
+                                      problem.hint))
+    return out
+
+
+def each_string_of(doc: Document) -> list[tuple[Pointer, str]]:
+    from .build import each_string
+
+    return each_string(doc.data)

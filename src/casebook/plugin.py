@@ -26,8 +26,10 @@ from . import site
 from .diagnostics import format_report
 from .diff import edition_history
 from .errors import CasebookError
+from .render import xref
 from .site.feed import FEED_PATH, atom_feed
 from .site.fragments import FragmentExtension, Fragments
+from .site.links import Links
 from .validate import CASES_DIR, CATALOG_DIR, validate
 
 log = logging.getLogger("mkdocs.plugins.casebook")
@@ -59,6 +61,7 @@ class CasebookPlugin(BasePlugin[CasebookConfig]):
         self.sources: dict[str, Path | None] = {}  # generated src_uri → source YAML
         self.fragments = Fragments()  # record text of this build, as finished HTML (see site.fragments)
         self.corpus = None  # set by casebook build, which has validated already; used for one build
+        self.links: Links | None = None  # resolves cross-references ([[ref:P4]]) on hand-written pages
 
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig | None:
         base = Path(config.config_file_path).parent if config.config_file_path else Path.cwd()
@@ -72,6 +75,7 @@ class CasebookPlugin(BasePlugin[CasebookConfig]):
     @event_priority(-50)
     def on_files(self, files: Files, *, config: MkDocsConfig) -> Files:
         corpus = self._validate()
+        self.links = Links(corpus, config.use_directory_urls)
         try:
             templates = [Path(self.config.templates)] if self.config.templates else None
             pages = site.render_pages(corpus, templates, self.fragments, config.use_directory_urls)
@@ -117,6 +121,12 @@ class CasebookPlugin(BasePlugin[CasebookConfig]):
         if existing is not None:
             files.remove(existing)
         files.append(File.generated(config, path, content=content))
+
+    def on_page_markdown(self, markdown: str, *, page: Page, config: MkDocsConfig, files: Files) -> str:
+        """Cross-references on hand-written pages become Markdown links with the site's own numbers."""
+        if self.links is None or page.file.src_uri in self.sources or "[[" not in markdown:
+            return markdown
+        return xref.markdown_links(markdown, self.links.refs(page.file.src_uri, markdown=True))
 
     def on_page_context(self, context, *, page: Page, config: MkDocsConfig, nav):
         if page.file.src_uri in self.sources:

@@ -14,7 +14,16 @@ from pathlib import Path
 
 from . import crosswalk, pii, schema
 from .build import Builder, each_string
-from .checks import check_case, check_case_ids, check_case_refs, check_corpus, check_strings
+from .checks import (
+    check_case,
+    check_case_ids,
+    check_case_refs,
+    check_corpus,
+    check_markdown_refs,
+    check_refs,
+    check_strings,
+    known_ref_ids,
+)
 from .checks_legal import check_legal
 from .diagnostics import Diagnostic, Report
 from .errors import Location
@@ -158,12 +167,21 @@ def _validate(root: Path, today: dt.date | None, only_cases: list[Path] | None) 
         check_corpus(corpus, docs_by_path)
         check_legal(corpus, docs_by_path)
         crosswalk.check_coverage(corpus)
+        known = known_ref_ids(corpus)
+        check_refs(documents, known)
+        diags.extend(check_markdown_refs(content_pages(root), known))
         for doc in broken_cases:
             check_case_refs(doc, corpus)
     for doc in documents:
         diags.extend(d for d in doc.diagnostics if not _refers_to(doc, d, refused_ids))
     report = Report(sorted(diags, key=Diagnostic.sort_key))
     return Result(report, corpus if not report.errors else None, documents)
+
+
+def content_pages(root: Path) -> list[Path]:
+    """Hand-written Markdown pages under ``content/`` (their cross-references are checked too)."""
+    folder = root / "content"
+    return sorted(p for p in folder.rglob("*.md") if p.is_file()) if folder.is_dir() else []
 
 
 # Below this many files the start-up of worker processes costs more than it saves.

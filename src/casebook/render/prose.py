@@ -18,6 +18,8 @@ from functools import lru_cache
 
 import markdown as _markdown
 
+from . import xref
+
 Href = Callable[[str], str | None]  # record id → link target, or None when it is not a record
 
 _LINK = re.compile(r"(!?)\[([^\]\n]*)\]\(\s*([^)\s]*)(?:\s+\"[^\"\n]*\")?\s*\)")
@@ -157,18 +159,21 @@ def _plain_paragraph(text: str, href: Href | None) -> str | None:
     return f"<p>{text}</p>"
 
 
-def to_html(text: str, href: Href | None = None, inline: bool = False) -> str:
+def to_html(text: str, href: Href | None = None, inline: bool = False,
+            refs: xref.Resolver | None = None) -> str:
     """Finished, escaped HTML of a prose field, for the site and the report alike.
 
     ``href`` maps a record id to a link target (or None when it is not a record or should not link).
     ``inline`` drops the paragraph around a single-paragraph result (for table cells and labels).
+    ``refs`` resolves the output's cross-references (``[[ref:P4]]``, see :mod:`casebook.render.xref`).
     """
     plain = _plain_paragraph(text, href)
     if plain is not None:
         return plain[3:-4] if inline else plain
     md = _md()
     md.reset()
-    out = md.convert(to_markdown(text, href))
+    text, found = xref.protect(text)
+    out = xref.restore(md.convert(to_markdown(text, href)), found, refs)
     if inline and out.startswith("<p>") and out.endswith("</p>") and out.count("<p>") == 1:
         out = out[3:-4]
     return out

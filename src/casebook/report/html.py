@@ -32,6 +32,7 @@ from ..model import (
     Score,
 )
 from ..render.prose import to_html
+from ..render.xref import Target
 
 #: The template folder shipped with Casebook (``templates/report`` at the top of the source tree).
 DEFAULT_TEMPLATES = Path(__file__).resolve().parents[3] / "templates" / "report"
@@ -76,6 +77,7 @@ class ChapterEntry:
     kind: str  # "chapter" | "case" | "appendix"
     case: CaseStudy | None = None
     number: str = ""  # "第3章", "付録B": the same label the stylesheet's counters give the heading
+    ordinal: int = 0  # 3 for 第3章, 2 for 付録B
 
 
 @dataclass
@@ -142,9 +144,11 @@ class Plan:
             if entry.kind == "appendix":
                 appendices += 1
                 entry.number = f"付録{chr(ord('A') + appendices - 1)}"
+                entry.ordinal = appendices
             else:
                 chapters += 1
                 entry.number = f"第{chapters}章"
+                entry.ordinal = chapters
         return out
 
     def _anchors(self) -> dict[str, str]:
@@ -171,6 +175,27 @@ class Plan:
     def href(self, record_id: str) -> str | None:
         target = self.anchors.get(record_id)
         return f"#{target}" if target else None
+
+    def target(self, ident: str) -> Target | None:
+        """A cross-reference (``[[ref:ID]]``) as this PDF numbers it: chapters 第N章, the policy's chapters
+        as sections of the policy chapter (7.4節), clauses by their id, other records by name."""
+        for chapter in self.chapters:
+            if chapter.anchor == ident or (chapter.case is not None and chapter.case.id == ident):
+                return Target(chapter.number, chapter.title, f"#{chapter.anchor}")
+        policy = self.corpus.policy
+        if policy is not None:
+            host = next((c for c in self.chapters if c.anchor == "ch-policy"), None)
+            for n, pc in enumerate(policy.chapters, start=1):
+                if pc.id == ident:
+                    number = f"{host.ordinal}.{n}節" if host else ""
+                    return Target(number, pc.title.ja, f"#{anchor('pch', pc.id)}" if host else None)
+                for clause in pc.clauses:
+                    if clause.id == ident:
+                        return Target(clause.id, clause.title.ja, self.href(ident) if host else None)
+        record = _record(self.corpus, ident)
+        if record is None:
+            return None
+        return Target("", _name(record), self.href(ident))
 
     # -- figures ------------------------------------------------------------------------------------
     def _summary(self, risk: Risk) -> RiskSummary:
@@ -220,6 +245,28 @@ class Plan:
         return mitigation.checklist
 
 
+def _record(corpus: Corpus, ident: str) -> Any:
+    for table in (corpus.cases, corpus.risks, corpus.mitigations, corpus.provisions, corpus.instruments,
+                  corpus.metrics):
+        if ident in table:
+            return table[ident]
+    return next((t for t in corpus.glossary if t.id == ident), None)
+
+
+def _name(record: Any) -> str:
+    """The name running text uses for a record (never its id)."""
+    if isinstance(record, CaseStudy):
+        return record.title.ja
+    if isinstance(record, Provision):
+        return record.citation
+    if isinstance(record, Instrument):
+        return record.label
+    term = getattr(record, "term", None)
+    if term is not None:
+        return term.ja
+    return record.name.ja
+
+
 def _is_cited(p: Provision, corpus: Corpus) -> bool:
     if p.status == "retired":
         return False
@@ -261,7 +308,7 @@ def environment(folder: Path, plan: Plan) -> jinja2.Environment:
         value = getattr(text, "ja", text)
         if value is None:
             return Markup("")
-        return Markup(to_html(str(value), plan.href, inline=inline))  # noqa: S704 - to_html escapes
+        return Markup(to_html(str(value), plan.href, inline=inline, refs=plan.target))  # noqa: S704 - escapes
 
     env.filters.update(
         prose=prose,

@@ -20,6 +20,7 @@ from ..model import (
     Risk,
 )
 from ..render.prose import Href
+from ..render.xref import Resolver, Target
 from .markup import anchor, relative
 
 CASES = "casestudies/index.md"
@@ -151,6 +152,30 @@ class Links:
             return url_between(target, current, self.directory_urls)
 
         return href
+
+    def refs(self, current: str, markdown: bool = False) -> Resolver:
+        """Cross-references (``[[ref:P4]]``) on page ``current``: the policy page's own chapter numbers.
+
+        ``markdown`` gives docs-relative ``.md`` targets for hand-written pages (MkDocs checks and rewrites
+        them); otherwise final URLs for finished HTML.
+        """
+        href = self.href(current) if markdown else self.html_href(current)
+        numbers: dict[str, str] = {}
+        if self.corpus.policy:
+            for n, chapter in enumerate(self.corpus.policy.chapters, start=1):
+                numbers[chapter.id] = f"第{n}章"
+
+        def resolve(record_id: str) -> Target | None:
+            obj = self._by_id.get(record_id)
+            if obj is None:
+                return None
+            if isinstance(obj, Chapter):
+                return Target(numbers.get(obj.id, ""), obj.title.ja, href(record_id))
+            if isinstance(obj, Clause):
+                return Target(obj.id, obj.title.ja, href(record_id))
+            return Target("", label_of(obj), href(record_id))
+
+        return resolve
 
     def href(self, current: str) -> Href:
         def href(record_id: str) -> str | None:

@@ -16,6 +16,7 @@ import re
 
 from ..model import Band, Score, Text
 from ..render import prose as prose_renderer
+from ..render.xref import Resolver
 
 _COLOUR = re.compile(r"^#(?:[0-9a-fA-F]{3}|[0-9a-fA-F]{6})$")
 _ANCHOR = re.compile(r"[^A-Za-z0-9_-]")
@@ -43,14 +44,14 @@ def attr(value: Text | str | None) -> str:
     return html.escape(" ".join(as_str(value).split()), quote=True)
 
 
-def prose(value: Text | str | None, href: prose_renderer.Href) -> str:
-    """A prose field as finished HTML blocks."""
-    return prose_renderer.to_html(as_str(value).strip(), href)
+def prose(value: Text | str | None, href: prose_renderer.Href, refs: Resolver | None = None) -> str:
+    """A prose field as finished HTML blocks (``refs`` resolves its cross-references)."""
+    return prose_renderer.to_html(as_str(value).strip(), href, refs=refs)
 
 
-def cell(value: Text | str | None, href: prose_renderer.Href) -> str:
+def cell(value: Text | str | None, href: prose_renderer.Href, refs: Resolver | None = None) -> str:
     """A prose field on one line (a table cell, a list item): finished inline HTML."""
-    return prose_renderer.to_html(" ".join(as_str(value).split()), href, inline=True)
+    return prose_renderer.to_html(" ".join(as_str(value).split()), href, inline=True, refs=refs)
 
 
 _SAFE_URL = re.compile(r"^https?://[^\s<>\"'`]+$", re.IGNORECASE)

@@ -121,11 +121,13 @@ class SiteRenderer:
         def md(ctx, value):
             # Blocks of their own: a template line that runs into the marker (a trimmed `{% endif %}`) must not
             # make the prose's <p> a continuation of the paragraph before it.
-            return "\n" + frag(prose(value, links.html_href(ctx["page_path"]))) + "\n"
+            page = ctx["page_path"]
+            return "\n" + frag(prose(value, links.html_href(page), links.refs(page))) + "\n"
 
         @jinja2.pass_context
         def cell_f(ctx, value):
-            return frag(cell(value, links.html_href(ctx["page_path"])))
+            page = ctx["page_path"]
+            return frag(cell(value, links.html_href(page), links.refs(page)))
 
         @jinja2.pass_context
         def link(ctx, obj: Linkable, label: Text | str | None = None):
