@@ -46,6 +46,9 @@ def make_case(template: dict, n: int, rng: random.Random) -> dict:
     for a in case["assessments"]:
         a["inherent"] = _vary_score(rng, a["inherent"])
         a["residual"] = _vary_score(rng, a["residual"], a["inherent"])
+        if a["residual"]["impact"] < a["inherent"]["impact"] and not a.get("residual_rationale"):
+            # as the validator requires of any case: a lower impact says what limits the outcome
+            a["residual_rationale"] = {"ja": f"合成事例 {n} の理由（例示）: 軽減策で最悪の結果が限られるとした。"}
         for e in a.get("evaluations", []):
             if 0 <= e["before"] <= 1 and 0 <= e["after"] <= 1:
                 e["before"] = round(min(1.0, e["before"] * rng.uniform(0.8, 1.2)), 3)

@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 from hypothesis import HealthCheck, settings
 
-_SLOW_MODULES = {"report/test_pdf.py", "report/test_assemble.py", "test_preview.py"}
+_SLOW_MODULES = {"report/test_pdf.py", "report/test_assemble.py", "report/test_xref.py", "test_preview.py"}
 _HERE = Path(__file__).parent
 
 # CI runs on a fresh clone: no example database to replay from, no wall-clock deadline on a busy machine.
