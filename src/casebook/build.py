@@ -371,6 +371,9 @@ class Builder:
                 tuple(self._resolve(corpus.provisions, sd["provisions"], doc, ("special_data", i, "provisions"),
                                     "provision")),
                 consent.get("form"), text(consent.get("description")), text(sd.get("exception"))))
+            for prov in case.special_data[-1].provisions:
+                if case not in prov.declarations:
+                    prov.declarations.append(case)
         for key in ("trl", "brl", "grl"):
             entry = d["readiness"][key]
             scale = corpus.scales.get(key)

@@ -21,11 +21,16 @@ Four checks run on the linked corpus, with their data in ``content/catalog/`` (n
     form ``legal-checks.yaml`` accepts for that category (with how it is obtained), or the exception relied
     on; and cites at least one provision of a statute.
 
+``evidence-metric`` (error)
+    Every metric the scoring catalogue lists under ``evidence`` exists and is a proportion; otherwise the
+    likelihood check would silently skip the evaluations it was meant to read.
+
 ``missing-catalog`` (warning) says when ``legal-checks.yaml`` is absent, since the last two checks need it.
 """
 
 from __future__ import annotations
 
+import difflib
 from pathlib import Path
 
 from .diagnostics import Diagnostic
@@ -46,6 +51,7 @@ def check_legal(corpus: Corpus, docs_by_path: dict[Path, Document]) -> None:
                 Location(corpus.root / LEGAL_CATALOG), "missing-catalog",
                 "no `legal_checks:` catalogue: the statute and special-data checks of the case studies "
                 "cannot run", f"add {LEGAL_CATALOG} (copy it from Casebook's own content)", "warning"))
+    _evidence_metrics(corpus, docs_by_path)
     for case in corpus.cases.values():
         doc = docs_by_path[case.origin.path]
         for i, a in enumerate(case.assessments):
@@ -56,6 +62,30 @@ def check_legal(corpus: Corpus, docs_by_path: dict[Path, Document]) -> None:
                 _named_risk_statute(doc, ptr, a, rules.statute_kinds)
         if rules is not None:
             _special_data(doc, case, corpus)
+
+
+def _evidence_metrics(corpus: Corpus, docs_by_path: dict[Path, Document]) -> None:
+    sdoc = next((d for d in docs_by_path.values() if isinstance(d.data, dict) and "scoring" in d.data), None)
+    if sdoc is None:
+        return
+    entries = sdoc.data["scoring"].get("evidence") if isinstance(sdoc.data.get("scoring"), dict) else None
+    seen: set[str] = set()
+    for i, entry in enumerate(entries if isinstance(entries, list) else []):
+        mid = entry.get("metric") if isinstance(entry, dict) else None
+        if not isinstance(mid, str):
+            continue  # the schema has reported it
+        ptr = ("scoring", "evidence", i, "metric")
+        metric = corpus.metrics.get(mid)
+        if mid in seen:
+            sdoc.error(ptr, "evidence-metric", f"metric `{mid}` is listed twice", "keep one entry per metric")
+        elif metric is None:
+            guess = difflib.get_close_matches(mid, list(corpus.metrics), n=1)
+            sdoc.error(ptr, "evidence-metric", f"no metric with id `{mid}`",
+                       f"did you mean `{guess[0]}`?" if guess else "list a metric defined in metrics.yaml")
+        elif not metric.is_proportion:
+            sdoc.error(ptr, "evidence-metric", f"metric `{mid}` is measured in `{metric.unit}`, not as a "
+                       "proportion, so it gives no rate", "list only proportion metrics as likelihood evidence")
+        seen.add(mid)
 
 
 def _impact_rationale(doc: Document, ptr: Pointer, a: Assessment) -> None:

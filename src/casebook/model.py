@@ -127,6 +127,7 @@ class Provision:
     mitigations: list[Mitigation] = field(default_factory=list)
     assessments: list[Assessment] = field(default_factory=list)
     clauses: list[Clause] = field(default_factory=list)
+    declarations: list[CaseStudy] = field(default_factory=list)  # cases citing it for special data
 
     @property
     def citation(self) -> str:
@@ -135,7 +136,7 @@ class Provision:
 
     @property
     def cases(self) -> list[CaseStudy]:
-        return _unique(a.case for a in self.assessments)
+        return _unique([*(a.case for a in self.assessments), *self.declarations])
 
 
 @dataclass(eq=False)

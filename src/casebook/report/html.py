@@ -270,7 +270,7 @@ def _name(record: Any) -> str:
 def _is_cited(p: Provision, corpus: Corpus) -> bool:
     if p.status == "retired":
         return False
-    return bool(p.risks or p.mitigations or p.assessments or p.clauses)
+    return bool(p.risks or p.mitigations or p.assessments or p.clauses or p.declarations)
 
 
 def _band_counts(corpus: Corpus, bands: list[Band]) -> list[tuple[Band, int]]:

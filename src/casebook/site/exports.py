@@ -35,7 +35,8 @@ _REFERENCED = (CaseStudy, Risk, Mitigation, Instrument, Provision, Metric, Claus
 # Back-pointers and computed reverse lists that would repeat (or loop) what is written elsewhere.
 _SKIP = {
     ("Assessment", "case"), ("AppliedMitigation", "assessment"), ("Clause", "chapter"),
-    ("Risk", "assessments"), ("Provision", "assessments"), ("Mitigation", "applications"),
+    ("Risk", "assessments"), ("Provision", "assessments"), ("Provision", "declarations"),
+    ("Mitigation", "applications"),
     ("CaseStudy", "folder"), ("Image", "path"),
 }
 
