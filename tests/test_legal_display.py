@@ -59,3 +59,18 @@ def test_report_shows_each_declaration_and_marks_unverified_provisions(corpus, d
             for p in sd.provisions:
                 link = f'<a href="#prov-{p.id}">{p.citation}</a>'
                 assert link + ("（要確認）" if not p.verified else "") in block
+
+
+def test_scoring_page_and_report_show_the_likelihood_bounds(corpus):
+    bounded = [s for s in corpus.scoring.likelihood if s.max_rate is not None]
+    assert bounded, "the shipped scoring catalogue has no likelihood bounds"
+    page = next(p for p in site.render_pages(corpus) if p.path.startswith("methodology/scoring")).resolved()
+    html, _ = build_html(corpus)
+    for s in bounded:
+        row = next(line for line in page.splitlines() if line.startswith(f"| {s.level} | "))
+        assert f"発生率の上限 {s.max_rate * 100:g}%" in row
+        assert f"発生率の95%上限 {s.max_rate * 100:g}%" in html
+        if s.max_events_per_year is not None:
+            assert f"年 {s.max_events_per_year:g} 件" in row
+    for rule in corpus.scoring.evidence.values():
+        assert f"(#{rule.metric})" in page
