@@ -1,21 +1,33 @@
 #!/usr/bin/env python3
 """Measure the site's real search (Material for MkDocs + lunr in headless Chromium) on reader queries.
 
-For each query in ``tests/search_queries.yaml`` the script types into ``input.md-search__input`` exactly
-as a reader would, waits for the search worker's answer and records:
+Two query sets, each query with hand-labelled answer pages:
 
-- R@10: an expected page is among the first 10 result pages,
+- ``tests/search_queries.yaml`` — page phrases: the publication's own words (laws, risk names, terms);
+- ``tests/search_queries_readers.yaml`` — readers' words: how bank staff ask (誤回答, マネロン,
+  レッドチーム, 個人情報保護法 第27条); its ``held_out`` queries were never used for tuning and are
+  reported on their own.
+
+For each query the script types into ``input.md-search__input`` exactly as a reader would, waits for the
+search worker's answer and records:
+
+- R@5 / R@10: an expected page is among the first 5 / 10 result pages,
 - P@1: the first result page is an expected page,
 - the result-list length (pages listed by Material).
 
-It prints a table, a summary and (``--json``) a JSON report. The site is built with ``mkdocs build`` into a
-temporary folder and served from ``http://127.0.0.1:<port>/casebook/`` (a sub-path, as on an intranet),
-unless ``--site DIR`` names an already built site.
+An expected page with a ``#fragment`` (one provision of a law, one glossary term) counts only when that
+section is among the links Material shows for the page (not folded away under "more").
+
+It prints a table, a summary per set and (``--json``) a JSON report. The site is built with ``mkdocs build``
+into a temporary folder and served from ``http://127.0.0.1:<port>/casebook/`` (a sub-path, as on an
+intranet), unless ``--site DIR`` names an already built site. ``--before DIR`` measures a second built site
+(e.g. the ``main`` you started from) in the same run and prints both figures side by side.
 
 Usage::
 
-    .venv/bin/python scripts/search_recall.py                # build, measure, print
+    .venv/bin/python scripts/search_recall.py                # build, measure both sets, print
     .venv/bin/python scripts/search_recall.py --site site --json /tmp/recall.json
+    .venv/bin/python scripts/search_recall.py --site site --before /tmp/old-site
     .venv/bin/python scripts/search_recall.py --only 個人情報の漏えい -v
 
 The helpers (``build_site``, ``serve``, ``launch``, ``run_query``) are shared with ``tests/browser``.
@@ -45,6 +57,9 @@ import yaml
 
 ROOT = Path(__file__).resolve().parent.parent
 QUERIES = ROOT / "tests" / "search_queries.yaml"
+READER_QUERIES = ROOT / "tests" / "search_queries_readers.yaml"
+#: Query sets measured by default: name → file.
+SETS = {"pages": QUERIES, "readers": READER_QUERIES}
 SUBPATH = "casebook"
 CHROMIUM = os.environ.get("CASEBOOK_CHROMIUM", "/usr/bin/chromium")
 CHROMIUM_ARGS = [
@@ -125,10 +140,12 @@ def page_path(href: str, base_url: str) -> str:
 
 
 def normalise_expected(url: str) -> str:
-    path = url.split("#", 1)[0].lstrip("/")
+    """``/risks/R-X`` → ``risks/R-X/``; a fragment is kept (``regulations/APPI/#APPI-27``)."""
+    path, sep, frag = url.partition("#")
+    path = path.lstrip("/")
     if path and not path.endswith("/") and not path.endswith(".html"):
         path += "/"
-    return path
+    return f"{path}#{frag}" if sep else path
 
 
 def open_search(page, base_url: str) -> None:
@@ -163,12 +180,21 @@ def run_query(page, query: str, *, timeout: float = 10.0) -> tuple[list[str], in
     page.wait_for_timeout(60)  # let the list render completely
     meta = _meta(page)
     hrefs = page.eval_on_selector_all(
-        ".md-search-result__list > li.md-search-result__item > a.md-search-result__link",
+        ".md-search-result__list > li.md-search-result__item > a.md-search-result__link:first-child",
         "els => els.map(e => e.href)",
     )
     digits = "".join(ch for ch in meta if ch.isdigit())
     total = int(digits) if digits else 0
     return hrefs, total
+
+
+def shown_sections(page) -> list[list[str]]:
+    """For each result page in order, the hrefs Material shows for it (page first, then its sections)."""
+    return page.eval_on_selector_all(
+        ".md-search-result__list > li.md-search-result__item",
+        "lis => lis.map(li => Array.from(li.querySelectorAll(':scope > a.md-search-result__link'))"
+        ".map(a => a.href))",
+    )
 
 
 @dataclass
@@ -178,6 +204,11 @@ class QueryResult:
     results: list[str] = field(default_factory=list)
     total: int = 0
     hit_rank: int | None = None  # 1-based rank of the first expected page
+    held_out: bool = False
+
+    @property
+    def r5(self) -> bool:
+        return self.hit_rank is not None and self.hit_rank <= 5
 
     @property
     def r10(self) -> bool:
@@ -193,20 +224,30 @@ def load_queries(path: Path = QUERIES) -> list[dict]:
     return data["queries"]
 
 
+def _fragment(href: str) -> str:
+    return unquote(urlsplit(href).fragment)
+
+
 def evaluate(page, base_url: str, queries: list[dict]) -> list[QueryResult]:
     open_search(page, base_url)
     out = []
     for item in queries:
         expected = [normalise_expected(u) for u in item["expect"]]
-        hrefs, total = run_query(page, item["q"])
-        pages = []
-        for href in hrefs:
-            p = page_path(href, base_url)
-            if p not in pages:
-                pages.append(p)
-        res = QueryResult(item["q"], expected, pages, total)
-        for rank, p in enumerate(pages, 1):
-            if p in expected:
+        _hrefs, total = run_query(page, item["q"])
+        groups = shown_sections(page)
+        pages: list[str] = []
+        shown: list[set[str]] = []
+        for links in groups:
+            if not links:
+                continue
+            p = page_path(links[0], base_url)
+            if p in pages:
+                continue
+            pages.append(p)
+            shown.append({f"{p}#{_fragment(h)}" for h in links[1:] if _fragment(h)})
+        res = QueryResult(item["q"], expected, pages, total, held_out=bool(item.get("held_out")))
+        for rank, (p, sections) in enumerate(zip(pages, shown, strict=True), 1):
+            if any(e == p or e in sections for e in expected):
                 res.hit_rank = rank
                 break
         out.append(res)
@@ -217,6 +258,7 @@ def summarise(results: list[QueryResult], site: Path | None = None) -> dict:
     n = len(results) or 1
     summary = {
         "queries": len(results),
+        "r_at_5": round(sum(r.r5 for r in results) / n, 3),
         "r_at_10": round(sum(r.r10 for r in results) / n, 3),
         "p_at_1": round(sum(r.p1 for r in results) / n, 3),
         "mean_results": round(sum(r.total for r in results) / n, 1),
@@ -235,19 +277,63 @@ def summarise(results: list[QueryResult], site: Path | None = None) -> dict:
 def print_table(results: list[QueryResult], summary: dict, *, verbose: bool = False) -> None:
     print(f"{'':2} {'rank':>4} {'n':>4}  query → first result")
     for r in results:
-        mark = "✓" if r.p1 else ("~" if r.r10 else "✗")
+        mark = "✓" if r.p1 else ("~" if r.r5 else "✗")
         first = r.results[0] if r.results else "-"
         rank = str(r.hit_rank) if r.hit_rank else "-"
-        print(f"{mark:2} {rank:>4} {r.total:>4}  {r.query} → {first}")
-        if verbose or not r.r10:
+        held = " [held out]" if r.held_out else ""
+        print(f"{mark:2} {rank:>4} {r.total:>4}  {r.query}{held} → {first}")
+        if verbose or not r.r5:
             print(f"{'':13}expected {', '.join(r.expected)}; got {', '.join(r.results[:10]) or 'nothing'}")
     print(json.dumps(summary, ensure_ascii=False))
+
+
+def split_summaries(name: str, results: list[QueryResult], site: Path | None) -> dict[str, dict]:
+    """Summaries of one query set; a set with held-out queries is also reported as tuned / held out."""
+    out = {name: summarise(results, site)}
+    held = [r for r in results if r.held_out]
+    if held:
+        out[f"{name} (tuned on)"] = summarise([r for r in results if not r.held_out])
+        out[f"{name} (held out)"] = summarise(held)
+    return out
+
+
+def measure(site: Path, sets: dict[str, list[dict]], browser) -> tuple[dict[str, dict], dict[str, list]]:
+    """Every query set on one built site: (summaries by set name, results by set name)."""
+    summaries: dict[str, dict] = {}
+    results: dict[str, list[QueryResult]] = {}
+    with tempfile.TemporaryDirectory(prefix="casebook-recall-") as tmp:
+        root = stage_site(site, Path(tmp))
+        with serve(root) as base_url:
+            page = browser.new_page(viewport={"width": 1280, "height": 900})
+            try:
+                for name, queries in sets.items():
+                    results[name] = evaluate(page, base_url, queries)
+                    summaries.update(split_summaries(name, results[name], site))
+            finally:
+                page.close()
+    return summaries, results
+
+
+def comparison(after: dict[str, dict], before: dict[str, dict] | None) -> str:
+    """A table of R@5, P@1 and R@10 per set, before and after when both were measured."""
+    head = f"{'set':28} {'n':>3}  " + ("before R@5  P@1  R@10 | " if before else "") + "after R@5  P@1  R@10"
+    lines = [head]
+    for name, s in after.items():
+        row = f"{name:28} {s['queries']:>3}  "
+        if before:
+            b = before.get(name)
+            row += (f"     {b['r_at_5']:.3f} {b['p_at_1']:.3f} {b['r_at_10']:.3f} | " if b else f"{'':24}| ")
+        row += f"    {s['r_at_5']:.3f} {s['p_at_1']:.3f} {s['r_at_10']:.3f}"
+        lines.append(row)
+    return "\n".join(lines)
 
 
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--site", type=Path, help="an already built site folder (default: build one)")
-    ap.add_argument("--queries", type=Path, default=QUERIES)
+    ap.add_argument("--before", type=Path, help="a second built site (e.g. of main) measured in the same run")
+    ap.add_argument("--queries", type=Path, action="append",
+                    help="a query file (repeatable; default: both sets, page phrases and readers' words)")
     ap.add_argument("--json", type=Path, help="write the full report here")
     ap.add_argument("--only", action="append", help="run only these queries (repeatable)")
     ap.add_argument("-v", "--verbose", action="store_true")
@@ -255,27 +341,29 @@ def main(argv: list[str] | None = None) -> int:
 
     from playwright.sync_api import sync_playwright
 
-    queries = load_queries(args.queries)
+    files = {p.stem: p for p in args.queries} if args.queries else dict(SETS)
+    sets = {name: load_queries(path) for name, path in files.items()}
     if args.only:
-        queries = [q for q in queries if q["q"] in args.only] or [{"q": q, "expect": []} for q in args.only]
-    with tempfile.TemporaryDirectory(prefix="casebook-recall-") as tmp:
-        if args.site:
-            site = args.site
-            root = stage_site(site, Path(tmp))
-        else:
-            site = build_site(Path(tmp))
-            root = Path(tmp)
-        with serve(root) as base_url, sync_playwright() as pw:
+        picked = [q for qs in sets.values() for q in qs if q["q"] in args.only]
+        sets = {"only": picked or [{"q": q, "expect": []} for q in args.only]}
+    with tempfile.TemporaryDirectory(prefix="casebook-site-") as tmp:
+        site = args.site or build_site(Path(tmp))
+        with sync_playwright() as pw:
             browser = launch(pw)
             try:
-                page = browser.new_page(viewport={"width": 1280, "height": 900})
-                results = evaluate(page, base_url, queries)
+                before = measure(args.before, sets, browser)[0] if args.before else None
+                after, results = measure(site, sets, browser)
             finally:
                 browser.close()
-        summary = summarise(results, site)
-    print_table(results, summary, verbose=args.verbose)
+    for name, res in results.items():
+        print(f"\n== {name} ({files.get(name, '')})")
+        print_table(res, after[name], verbose=args.verbose)
+    print()
+    print(comparison(after, before))
     if args.json:
-        report = {"summary": summary, "results": [{**asdict(r), "r10": r.r10, "p1": r.p1} for r in results]}
+        report = {"after": after, "before": before,
+                  "results": {name: [{**asdict(r), "r5": r.r5, "r10": r.r10, "p1": r.p1} for r in res]
+                              for name, res in results.items()}}
         args.json.write_text(json.dumps(report, ensure_ascii=False, indent=1), encoding="utf-8")
     return 0
 

@@ -254,7 +254,30 @@ class Builder:
         corpus.policy = self._policy(corpus)
         self._cases(corpus)
         crosswalk.link(corpus)
+        corpus.aliases = self._aliases({**known, **corpus.cases})
         return corpus
+
+    def _aliases(self, known: dict[str, Any]) -> dict[str, tuple[str, ...]]:
+        """Readers' search words by record id; an unknown id or a second entry for one id is an error."""
+        out: dict[str, tuple[str, ...]] = {}
+        first: dict[str, tuple[Document, Pointer]] = {}
+        for doc, ptr, d in self.items.get("aliases", []):
+            rid = d["id"]
+            if rid not in known:
+                _dangling(doc, (*ptr, "id"), rid, "record or glossary term", known)
+                continue
+            if rid in first:
+                where = first[rid][0].location(first[rid][1])
+                doc.error((*ptr, "id"), "duplicate-id", f"`{rid}` already has search words at {where}",
+                          "merge the two lists into one entry")
+                continue
+            first[rid] = (doc, ptr)
+            for i, word in enumerate(d["words"]):
+                if not word.strip() or any(c in word for c in "\r\n\t"):
+                    doc.error((*ptr, "words", i), "alias-word", "a search word is one line of text",
+                              "write each word or phrase as its own list item")
+            out[rid] = tuple(dict.fromkeys(w.strip() for w in d["words"] if w.strip()))
+        return out
 
     # -- singletons -----------------------------------------------------------------------------
     def _scoring(self) -> Scoring:

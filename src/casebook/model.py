@@ -642,6 +642,8 @@ class Corpus:
     cases: dict[str, CaseStudy]
     legal_checks: LegalChecks | None = None
     frameworks: dict[str, Framework] = field(default_factory=dict)
+    #: Readers' search words by record id (``content/catalog/aliases.yaml``); never shown on a page.
+    aliases: dict[str, tuple[str, ...]] = field(default_factory=dict)
 
     def label(self, vocabulary: str, value: str) -> str:
         """Japanese display label of an enum value (falls back to the value itself)."""

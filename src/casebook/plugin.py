@@ -62,6 +62,7 @@ class CasebookPlugin(BasePlugin[CasebookConfig]):
         self.fragments = Fragments()  # record text of this build, as finished HTML (see site.fragments)
         self.corpus = None  # set by casebook build, which has validated already; used for one build
         self.links: Links | None = None  # resolves cross-references ([[ref:P4]]) on hand-written pages
+        self.search_words: dict[str, list[str]] = {}  # readers' words by search-index location
 
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig | None:
         base = Path(config.config_file_path).parent if config.config_file_path else Path.cwd()
@@ -76,6 +77,9 @@ class CasebookPlugin(BasePlugin[CasebookConfig]):
     def on_files(self, files: Files, *, config: MkDocsConfig) -> Files:
         corpus = self._validate()
         self.links = Links(corpus, config.use_directory_urls)
+        from .search import record_words
+
+        self.search_words = record_words(corpus, config.use_directory_urls)
         try:
             templates = [Path(self.config.templates)] if self.config.templates else None
             pages = site.render_pages(corpus, templates, self.fragments, config.use_directory_urls)
@@ -160,6 +164,7 @@ class CasebookPlugin(BasePlugin[CasebookConfig]):
         from .search import enhance_index
 
         raw = index_path.read_text(encoding="utf-8")
-        enhanced = json.dumps(enhance_index(json.loads(raw)), ensure_ascii=False, separators=(",", ":"))
+        enhanced = json.dumps(enhance_index(json.loads(raw), self.search_words), ensure_ascii=False,
+                              separators=(",", ":"))
         if enhanced != raw:
             index_path.write_text(enhanced, encoding="utf-8")

@@ -22,12 +22,20 @@ from __future__ import annotations
 import functools
 import html
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from .model import Corpus
 
 #: Name of the hidden index field added by :func:`enhance_index`.
 FIELD = "kw"
 #: Its boost relative to ``text`` (1.0) and ``title`` (1000.0, Material's default).
 FIELD_BOOST = 1.0
+#: Hidden field with readers' words (:func:`record_words`), one per line; the result ranker
+#: (``overrides/assets/javascripts/casebook-search.js``) reads it to put the record they name first.
+WORDS_FIELD = "aka"
+WORDS_BOOST = 10.0
 
 _HAN = "\u3005\u3006\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"  # 々〆 + CJK ideographs
 _HIRA = "\u3041-\u3096\u309d\u309e"
@@ -161,9 +169,12 @@ def hidden_terms(title: str, text: str) -> list[str]:
     return list(seen)
 
 
-def enhance_index(index: dict) -> dict:
+def enhance_index(index: dict, words: Mapping[str, Iterable[str]] | None = None) -> dict:
     """Add the hidden field to Material's search index (``{"config": …, "docs": [...]}``), in place.
 
+    ``words`` maps an index location (``risks/R-HALLUCINATION/``, ``regulations/APPI/#APPI-27``) to
+    readers' words for that document (:func:`record_words`); they go, one per line, into a second hidden
+    field (:data:`WORDS_FIELD`) that the result ranker reads.
     Returns the same dict. Idempotent: an index that already has the field is returned unchanged.
     """
     config = index.setdefault("config", {})
@@ -171,9 +182,60 @@ def enhance_index(index: dict) -> dict:
     if FIELD in fields:
         return index
     fields[FIELD] = {"boost": FIELD_BOOST}
+    fields[WORDS_FIELD] = {"boost": WORDS_BOOST}
+    words = words or {}
     for doc in index.get("docs", []):
         terms = hidden_terms(doc.get("title", ""), doc.get("text", ""))
         if terms:
             doc[FIELD] = " ".join(terms)
+        extra = [w for w in dict.fromkeys(words.get(doc.get("location", ""), ())) if "\n" not in w]
+        if extra:
+            doc[WORDS_FIELD] = "\n".join(extra)
     return index
+
+
+_ARTICLE_PREFIX = re.compile(r"^第(?=[0-9０-９])")
+
+
+def article_forms(article: str) -> list[str]:
+    """How readers write an article number: 第27条 and 27条; 第12条の2 and 12条の2."""
+    forms = [article.strip()]
+    short = _ARTICLE_PREFIX.sub("", forms[0])
+    if short != forms[0]:
+        forms.append(short)
+    return forms
+
+
+def record_words(corpus: Corpus, directory_urls: bool = True) -> dict[str, list[str]]:
+    """Readers' words for each record's place in the search index, keyed by index location.
+
+    - every record's words from ``content/catalog/aliases.yaml`` (:attr:`Corpus.aliases`);
+    - for a provision, each name of its law (official name, short name, the law's aliases) joined to the
+      article as readers write it (個人情報保護法第27条, 個情法27条, APPI第27条), so that a law-and-article
+      query finds the provision's own section of the law's page.
+    """
+    from .site.links import page_url, path_of  # site imports the model only; no MkDocs here
+
+    out: dict[str, list[str]] = {}
+
+    def add(obj, extra: Iterable[str]) -> None:
+        path, _, frag = path_of(obj).partition("#")
+        loc = page_url(path, directory_urls) + (f"#{frag}" if frag else "")
+        bucket = out.setdefault(loc, [])
+        bucket.extend(w for w in extra if w not in bucket)
+
+    records = [*corpus.instruments.values(), *corpus.provisions.values(), *corpus.risks.values(),
+               *corpus.mitigations.values(), *corpus.metrics.values(), *corpus.glossary,
+               *corpus.cases.values()]
+    for obj in records:
+        words = corpus.aliases.get(obj.id, ())
+        if words:
+            add(obj, words)
+    for prov in corpus.provisions.values():
+        inst = prov.instrument
+        names = [inst.name.ja, *([inst.short_name.ja] if inst.short_name else []),
+                 *corpus.aliases.get(inst.id, ())]
+        add(prov, [f"{name}{form}" for name in dict.fromkeys(n.replace(" ", "") for n in names)
+                   for form in article_forms(prov.article)])
+    return out
 

@@ -135,6 +135,13 @@ def test_post_build_enhances_search_index(setup, monkeypatch):
     index.write_text(json.dumps({"config": {}, "docs": []}), encoding="utf-8")
     import casebook.search
 
-    monkeypatch.setattr(casebook.search, "enhance_index", lambda d: {**d, "docs": [{"location": "x/"}]})
+    seen = {}
+
+    def fake(d, words):
+        seen["words"] = words
+        return {**d, "docs": [{"location": "x/"}]}
+
+    monkeypatch.setattr(casebook.search, "enhance_index", fake)
     plugin.on_post_build(config=config)
     assert json.loads(index.read_text(encoding="utf-8"))["docs"] == [{"location": "x/"}]
+    assert isinstance(seen["words"], dict)  # readers' words by index location (none before on_files ran)

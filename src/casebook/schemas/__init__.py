@@ -22,6 +22,7 @@ CATALOG_KINDS: dict[str, str] = {
     "policy": "policy",
     "legal_checks": "legal",
     "frameworks": "frameworks",
+    "aliases": "aliases",
 }
 
 
