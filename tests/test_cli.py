@@ -20,6 +20,15 @@ THREE = FIXTURES / "invalid" / "case" / "three-unrelated-errors.yaml"
 TODAY = "2026-11-01"
 
 
+@pytest.fixture(autouse=True)
+def _neutral_locale(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Messages follow the locale (English when it starts with `en`): these tests run in a neutral one, so
+    they see the default Japanese texts on every machine; the English tests set the locale themselves."""
+    for var in ("LC_ALL", "LC_MESSAGES"):
+        monkeypatch.delenv(var, raising=False)
+    monkeypatch.setenv("LANG", "C.UTF-8")
+
+
 @pytest.fixture
 def project(tmp_path: Path) -> Path:
     root = tmp_path / "project"
@@ -53,7 +62,7 @@ def test_clean_corpus_exits_0(capsys: pytest.CaptureFixture[str], project: Path)
     code, out, err = run(capsys, "--root", str(project), "validate", "--today", TODAY)
     assert code == 0
     assert out == ""
-    assert f"casebook validate: ok — {record_files(project)} files, 0 error(s), 0 warning(s)" in err
+    assert f"casebook validate: 問題なし — {record_files(project)} ファイル、エラー 0 件、警告 0 件" in err
 
 
 def test_invalid_input_exits_1_with_path_line_col(capsys: pytest.CaptureFixture[str], project: Path) -> None:
@@ -62,16 +71,40 @@ def test_invalid_input_exits_1_with_path_line_col(capsys: pytest.CaptureFixture[
     assert code == 1
     heads = [line for line in out.splitlines() if not line.startswith("  ")]
     assert heads == [
-        "casestudies/three-unrelated-errors/case.yaml:16:18: error[enum]: `dedicated` is not an allowed value "
-        "(field /system/model_hosting)",
-        "casestudies/three-unrelated-errors/case.yaml:25:11: error[dangling-ref]: no risk with id "
-        "`R-HALUCINATION` (field /assessments/0/risk)",
-        "casestudies/three-unrelated-errors/case.yaml:45:20: error[pii-email]: e-mail address "
-        "`info@customer-mail.jp` (field /assessments/1/findings/ja)",
+        "casestudies/three-unrelated-errors/case.yaml:16:18: error[enum]: `dedicated` は使えない値です "
+        "(項目 /system/model_hosting)",
+        "casestudies/three-unrelated-errors/case.yaml:25:11: error[dangling-ref]: ID が `R-HALUCINATION` の"
+        "リスクはありません (項目 /assessments/0/risk)",
+        "casestudies/three-unrelated-errors/case.yaml:45:20: error[pii-email]: メールアドレス "
+        "`info@customer-mail.jp` があります (項目 /assessments/1/findings/ja)",
     ]
     hints = [line for line in out.splitlines() if line.startswith("  ")]
-    assert len(hints) == 3 and all(h.startswith("  hint: ") for h in hints)
+    assert len(hints) == 3 and all(h.startswith("  ヒント: ") for h in hints)
+    assert f"不合格 — {record_files(project)} ファイル、エラー 3 件、警告 0 件" in err
+
+
+@pytest.mark.parametrize("how", [("--lang", "en"), ("LANG", "en_GB.UTF-8"), ("LC_ALL", "en_US.UTF-8")])
+def test_english_with_lang_option_or_locale(capsys: pytest.CaptureFixture[str], project: Path,
+                                            monkeypatch: pytest.MonkeyPatch, how: tuple[str, str]) -> None:
+    add_case(project, THREE)
+    argv = ["--root", str(project), "validate", "--today", TODAY]
+    if how[0] == "--lang":
+        argv += list(how)
+    else:
+        monkeypatch.setenv(*how)
+    code, out, err = run(capsys, *argv)
+    assert code == 1
+    assert out.splitlines()[0] == ("casestudies/three-unrelated-errors/case.yaml:16:18: error[enum]: `dedicated` "
+                                   "is not an allowed value (field /system/model_hosting)")
+    assert out.splitlines()[1].startswith("  hint: did you mean `dedicated-cloud`?")
     assert f"FAILED — {record_files(project)} files, 3 error(s), 0 warning(s)" in err
+
+
+def test_lang_option_wins_over_the_locale(capsys: pytest.CaptureFixture[str], project: Path,
+                                          monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("LANG", "en_US.UTF-8")
+    code, _, err = run(capsys, "--root", str(project), "--lang", "ja", "validate", "--today", TODAY)
+    assert code == 0 and "問題なし" in err
 
 
 def test_json_format_parses(capsys: pytest.CaptureFixture[str], project: Path) -> None:
@@ -82,7 +115,10 @@ def test_json_format_parses(capsys: pytest.CaptureFixture[str], project: Path) -
     assert [(d["code"], d["line"], d["column"]) for d in data] == [
         ("enum", 16, 18), ("dangling-ref", 25, 11), ("pii-email", 45, 20)]
     first = data[0]
-    assert set(first) == {"path", "line", "column", "severity", "code", "field", "message", "hint"}
+    assert set(first) == {"path", "line", "column", "severity", "code", "field", "message", "hint",
+                          "message_ja", "hint_ja", "message_en", "hint_en"}
+    assert first["message"] == first["message_ja"] == "`dedicated` は使えない値です"
+    assert first["message_en"] == "`dedicated` is not an allowed value"
     assert first["path"] == "casestudies/three-unrelated-errors/case.yaml"
     assert first["severity"] == "error" and first["field"] == "/system/model_hosting"
     assert "dedicated-cloud" in first["hint"]
@@ -106,6 +142,12 @@ def test_github_format(capsys: pytest.CaptureFixture[str], project: Path) -> Non
     assert [(m[1], m[2], m[3]) for m in parsed] == [("16", "18", "enum"), ("25", "11", "dangling-ref"),
                                                     ("45", "20", "pii-email")]
     assert all("\n" not in m[4] and " — " in m[4] for m in parsed)  # message — hint, on one line
+    # Japanese first, then English, as two lines of the annotation (%0A)
+    assert parsed[0][4].split("%0A") == [
+        "`dedicated` は使えない値です — `dedicated-cloud` のことですか？ 使える値: public-api, dedicated-cloud, "
+        "private-cloud, on-premises",
+        "`dedicated` is not an allowed value — did you mean `dedicated-cloud`? allowed: public-api, "
+        "dedicated-cloud, private-cloud, on-premises"]
 
 
 def test_github_format_escapes_newlines_and_percent(capsys: pytest.CaptureFixture[str], project: Path) -> None:
@@ -122,9 +164,9 @@ def test_warnings_fail_only_with_strict(capsys: pytest.CaptureFixture[str], proj
     case.write_text(case.read_text(encoding="utf-8").replace("illustrative: true", "illustrative: yes"),
                     encoding="utf-8")
     code, out, err = run(capsys, "--root", str(project), "validate", "--today", TODAY)
-    assert code == 0 and "warning[yaml11-trap]" in out and "1 warning(s)" in err
+    assert code == 0 and "warning[yaml11-trap]" in out and "警告 1 件" in err
     code, _, err = run(capsys, "--root", str(project), "validate", "--strict", "--today", TODAY)
-    assert code == 1 and "FAILED" in err
+    assert code == 1 and "不合格" in err
 
 
 def test_today_option_drives_the_future_date_check(capsys: pytest.CaptureFixture[str], project: Path) -> None:

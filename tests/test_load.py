@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 
 from casebook.load import MAX_DEPTH, Document, load_bytes, load_file, load_text
+from casebook.messages import render
 
 P = Path("t.yaml")
 
@@ -81,7 +82,7 @@ def test_duplicate_key_keeps_the_first_and_says_where() -> None:
     doc = load("id: a\nx:\n  k: 1\n  j: 2\n  k: 3\n")
     assert codes(doc) == [("duplicate-key", 5, 3)]
     assert doc.data["x"] == {"k": 1, "j": 2}
-    assert "first at line 3" in doc.diagnostics[0].message
+    assert doc.diagnostics[0].message == "キー `k` が重複しています（最初は 3 行目）"
     assert doc.diagnostics[0].field == "/x/k"
 
 
@@ -230,7 +231,7 @@ def test_yaml11_traps(raw: str, value: object, kind: str | None) -> None:
     trap = doc.traps.get(("v",))
     assert (trap.kind if trap else None) == kind
     if trap:
-        assert trap.raw == raw and "quote" in trap.hint
+        assert trap.raw == raw and "引用符で囲" in render("yaml11-trap", trap.params, "ja", trap.why)[1]
 
 
 @pytest.mark.parametrize("raw", ['"no"', "'12:30'", '"0755"', "'1e3'"])

@@ -86,19 +86,19 @@ def test_fixture_case_passes() -> None:
 def test_unknown_field_suggests_the_closest_name() -> None:
     doc = case(("use_level: 3", "use_levl: 3\nuse_level: 3"))
     assert diags(doc) == [("unknown-field", 7, 1, "/use_levl")]
-    assert doc.diagnostics[0].hint == "did you mean `use_level`?"
+    assert doc.diagnostics[0].hint == "`use_level` のことですか？"
 
 
 def test_unknown_field_without_a_close_name_lists_the_allowed_ones() -> None:
     doc = case(("use_level: 3", "use_level: 3\nzzz: 1"))
     (d,) = doc.diagnostics
-    assert d.code == "unknown-field" and d.hint.startswith("allowed fields: assessments, channels")
+    assert d.code == "unknown-field" and d.hint.startswith("書ける項目: assessments, channels")
 
 
 def test_unknown_field_inside_a_list_item() -> None:
     doc = case(("{id: M-PII-MASKING, status: partial}", "{id: M-PII-MASKING, status: partial, notes: x}"))
     assert diags(doc) == [("unknown-field", 39, 46, "/assessments/1/mitigations/0/notes")]
-    assert doc.diagnostics[0].hint == "did you mean `note`?"
+    assert doc.diagnostics[0].hint == "`note` のことですか？"
 
 
 def test_each_missing_field_is_reported_once() -> None:
@@ -106,35 +106,36 @@ def test_each_missing_field_is_reported_once() -> None:
     missing = [d.message for d in doc.diagnostics if d.code == "missing-field"]
     assert len(missing) == len(set(missing)) == 13
     assert all(d.location.line == 1 and d.location.column == 1 for d in doc.diagnostics)
-    assert "missing required field `title`" in missing
+    assert "必須の項目 `title` がありません" in missing
 
 
 def test_missing_field_hint_quotes_the_description() -> None:
     doc = case(("    findings: {ja: マスキングの検出漏れが残る。}\n", ""))
     (d,) = doc.diagnostics
     assert (d.code, d.location.line, d.location.column) == ("missing-field", 35, 5)
-    assert d.hint.startswith("add `findings:` — ") and "評価" in d.hint
+    assert d.hint.startswith("`findings:` を書いてください（") and "評価" in d.hint
+    assert d.hint_en.startswith("add `findings:` — ")  # the English half of the schema's description
 
 
 def test_plain_string_for_text_gets_the_mapping_hint() -> None:
     doc = case(("service: {ja: 商品や手続の問合せに回答する。}", "service: 商品や手続の問合せに回答する。"))
     (d,) = doc.diagnostics
     assert (d.code, d.location.line, d.location.column) == ("type", 9, 10)
-    assert "expected object, found string" in d.message
-    assert d.hint.startswith("write text as a mapping: `{ja:")
+    assert d.message.startswith("ここには対応表（mapping）を書きます（`商品や") and d.message.endswith("は文字列です）")
+    assert d.hint.startswith("文章は `{ja: \"…\"}` の形で")
 
 
 def test_wrong_scalar_type() -> None:
     doc = case(("use_level: 3", 'use_level: "3"'))
     assert diags(doc) == [("type", 7, 12, "/use_level")]
-    assert "expected integer, found string `3`" in doc.diagnostics[0].message
+    assert doc.diagnostics[0].message == "ここには整数を書きます（`3` は文字列です）"
 
 
 def test_enum_lists_allowed_values_and_suggests() -> None:
     doc = case(("model_hosting: dedicated-cloud", "model_hosting: private"))
     (d,) = doc.diagnostics
     assert d.code == "enum" and d.field == "/system/model_hosting"
-    assert d.hint == ("did you mean `private-cloud`? allowed: public-api, dedicated-cloud, private-cloud, "
+    assert d.hint == ("`private-cloud` のことですか？ 使える値: public-api, dedicated-cloud, private-cloud, "
                       "on-premises")
 
 
@@ -142,20 +143,20 @@ def test_enum_alias_suggests_by_meaning_not_spelling() -> None:
     # 関西 is `kinki`; by spelling alone the closest value would be `kanto`
     doc = case(("region: tohoku", "region: Kansai"))
     (d,) = doc.diagnostics
-    assert d.code == "enum" and d.hint.startswith("did you mean `kinki`?")
+    assert d.code == "enum" and d.hint.startswith("`kinki` のことですか？")
 
 
 def test_enum_without_a_close_value_still_lists_them() -> None:
     doc = case(("channels: [web, app]", "channels: [web, fax]"))
     (d,) = doc.diagnostics
-    assert d.code == "enum" and d.hint.startswith("allowed: web, app, chat")
+    assert d.code == "enum" and d.hint.startswith("使える値: web, app, chat")
     assert (d.location.line, d.location.column) == (8, 17)
 
 
 def test_pattern_on_ascii_id() -> None:
     doc = case(("risk: R-HALLUCINATION", "risk: r-hallucination"))
     (d,) = doc.diagnostics
-    assert d.code == "pattern" and "pattern ^R-" in d.hint
+    assert d.code == "pattern" and "（形式 ^R-" in d.hint
 
 
 @pytest.mark.parametrize("bad, name", [
@@ -198,7 +199,7 @@ def test_value_constraints(old: str, new: str, code: str | None) -> None:
 
 def test_range_message_names_the_bounds() -> None:
     (d,) = case(("trl: {level: 6", "trl: {level: 10")).diagnostics
-    assert d.message == "10 is outside the allowed range 1–9"
+    assert d.message == "10 は範囲 1–9 の外です"
     assert (d.location.line, d.location.column) == (17, 16)
 
 
@@ -214,18 +215,19 @@ def test_no_in_a_text_field_is_a_type_error_with_quote_hint() -> None:
     doc = case(("findings: {ja: マスキングの検出漏れが残る。}", "findings: {ja: no}"))
     (d,) = doc.diagnostics
     assert (d.code, d.location.line, d.location.column) == ("type", 41, 20)
-    assert "found boolean" in d.message and 'quote it ("no")' in d.hint
+    assert d.message == "ここには文字列を書きます（`no` は真偽値（true/false）です）"
+    assert '引用符で囲み（"no"）' in d.hint
 
 
 def test_time_in_a_text_field() -> None:
     doc = check(CASE + "contributors:\n  - {name: 12:30, role: author}\n")
     (d,) = doc.diagnostics
-    assert d.code == "type" and "base-60" in d.hint and "(750)" in d.hint
+    assert d.code == "type" and "60 進数（750）" in d.hint
 
 
 def test_exponent_for_an_integer() -> None:
     (d,) = case(("n: 200", "n: 1e3")).diagnostics
-    assert d.code == "type" and "found string `1e3`" in d.message and "in full" in d.hint
+    assert d.code == "type" and "`1e3` は文字列" in d.message and "省略せずに" in d.hint
 
 
 def test_exponent_in_a_number_field_is_not_an_error() -> None:
@@ -237,14 +239,14 @@ def test_exponent_in_a_number_field_is_not_an_error() -> None:
 def test_leading_zero_that_still_fits_is_a_trap_error() -> None:
     (d,) = case(("n: 200", "n: 0200")).diagnostics
     assert (d.code, d.severity) == ("yaml11-trap", "error")
-    assert "octal (128)" in d.hint
+    assert "8 進数（128）" in d.hint
 
 
 def test_leading_zero_out_of_range_is_one_range_error_with_the_trap_hint() -> None:
     (d,) = case(("trl: {level: 6", "trl: {level: 011")).diagnostics  # octal 9 — in range
     assert d.code == "yaml11-trap"
     (d,) = case(("trl: {level: 6", "trl: {level: 012")).diagnostics  # octal 10 — out of range
-    assert d.code == "range" and "octal (10)" in d.hint
+    assert d.code == "range" and "8 進数（10）" in d.hint
 
 
 def test_yes_in_a_boolean_field_is_only_a_warning() -> None:
@@ -290,4 +292,4 @@ def test_pattern_end_is_the_end_of_the_text() -> None:
 def test_whole_number_with_a_decimal_point_is_not_an_integer() -> None:
     doc = case(("use_level: 3", "use_level: 3.0"))
     (d,) = doc.diagnostics
-    assert d.code == "type" and d.field == "/use_level" and d.hint == "write 3 without a decimal point"
+    assert d.code == "type" and d.field == "/use_level" and d.hint == "小数点を付けずに 3 と書いてください"

@@ -8,7 +8,8 @@ Fixture layout (see tests/fixtures/invalid/README.md):
 - ``tree/<name>/…``        is copied over the project root as it is
 
 each on top of a fresh copy of tests/fixtures/corpus. A file states what it must produce in header lines
-``# expect: CODE@LINE[:COL] [~ TEXT]`` (TEXT must appear in the message or hint). The errors reported for
+``# expect: CODE@LINE[:COL] [at PATH] [~ TEXT]`` (TEXT must appear in the message or hint, in Japanese or
+English; PATH names the place when it is not the file itself, e.g. a folder). The errors reported for
 the run must be exactly the expected ones; an expected warning must be present.
 """
 
@@ -30,7 +31,7 @@ CORPUS = FIXTURES / "corpus"
 INVALID = FIXTURES / "invalid"
 TODAY = dt.date(2026, 11, 1)  # the fixtures' future-date case is judged against this day
 
-_EXPECT = re.compile(rb"^# expect: ([a-z0-9-]+)@(\d+)(?::(\d+))?(?: ~ (.+))?$")
+_EXPECT = re.compile(rb"^# expect: ([a-z0-9-]+)@(\d+)(?::(\d+))?(?: at (\S+))?(?: ~ (.+))?$")
 
 
 @dataclass(frozen=True)
@@ -47,6 +48,11 @@ class Expect:
 
     def __str__(self) -> str:
         return f"{self.path}:{self.line}:{self.col or '*'} {self.code}" + (f" ~ {self.text}" if self.text else "")
+
+
+def _texts(d: Diagnostic) -> tuple[str, ...]:
+    """Message and hint in Japanese and English: a fixture's `~ TEXT` may quote either language."""
+    return (*d.render("ja"), *d.render("en"))
 
 
 def _rel(d: Diagnostic, root: Path) -> str:
@@ -76,8 +82,9 @@ def expectations(dest: str, src: Path) -> list[Expect]:
                 break  # expectations live in the header
             m = _EXPECT.match(raw.rstrip(b"\r\n"))
             if m:
-                found.append(Expect(dest, m[1].decode(), int(m[2]), int(m[3]) if m[3] else None,
-                                    m[4].decode() if m[4] else None))
+                # `at PATH`: the diagnostic is about another path of the fixture (a folder, a link)
+                found.append(Expect(m[4].decode() if m[4] else dest, m[1].decode(), int(m[2]),
+                                    int(m[3]) if m[3] else None, m[5].decode() if m[5] else None))
     return found
 
 
@@ -100,8 +107,8 @@ def check_expectations(root: Path, diags: list[Diagnostic], expected: list[Expec
         hits = [d for d in diags if exp.matches(d, root)]
         if not hits:
             problems.append(f"missing: {exp}")
-        elif exp.text and not any(exp.text in d.message or exp.text in d.hint for d in hits):
-            problems.append(f"wrong text: {exp} — got {[d.message + ' | ' + d.hint for d in hits]}")
+        elif exp.text and not any(exp.text in part for d in hits for part in _texts(d)):
+            problems.append(f"wrong text: {exp} — got {[' | '.join(_texts(d)) for d in hits]}")
     for d in diags:
         if d.severity == "error" and not any(exp.matches(d, root) for exp in expected):
             problems.append(f"unexpected: {d.text(root)}")
@@ -117,7 +124,7 @@ def test_invalid_fixture(tmp_path: Path, name: str) -> None:
     result = validate(root, today=TODAY)
     assert result.report.diagnostics
     assert (result.corpus is None) == bool(result.report.errors)
-    check_expectations(root, result.report.diagnostics, expected)
+    check_expectations(root, result.report.diagnostics + result.notes, expected)
 
 
 def test_fixture_set_is_large_and_covers_the_contract() -> None:
@@ -192,8 +199,8 @@ def test_missing_catalogues_are_named(tmp_path: Path) -> None:
         (root / "content" / "catalog" / f"{name}.yaml").unlink()
     errors = validate(root, today=TODAY).report.errors
     assert sorted((d.code, d.message) for d in errors) == [
-        ("missing-catalog", "no `publication:` catalogue in content/catalog"),
-        ("missing-catalog", "no `scoring:` catalogue in content/catalog"),
+        ("missing-catalog", "content/catalog に `publication:` のカタログがありません"),
+        ("missing-catalog", "content/catalog に `scoring:` のカタログがありません"),
     ]
 
 
@@ -292,7 +299,7 @@ def test_github_annotation_properties_are_escaped() -> None:
     from casebook.errors import Location
 
     d = Diagnostic(Location(Path("casestudies/x,title=a::b\n::error file=README.md/case.yaml"), 3, 1), "enum",
-                   "bad")
+                   {"value": "bad", "allowed": "a, b"})
     line = d.github()
     assert "\n" not in line and line.count("::") == 2
     assert "file=casestudies/x%2Ctitle=a%3A%3Ab%0A%3A%3Aerror file=README.md/case.yaml," in line

@@ -11,6 +11,7 @@ from typing import Any, TypeVar
 
 from . import crosswalk
 from .load import Document, Pointer
+from .messages import Term
 from .model import (
     AppliedMitigation,
     Assessment,
@@ -82,8 +83,7 @@ class Builder:
                                                    if i not in skip)
         elif kind in self.singletons:
             first = self.singletons[kind][0]
-            doc.error((kind,), "duplicate-catalog", f"a second `{kind}` catalogue (the first is {first.path})",
-                      "keep one file for this catalogue", key=True)
+            doc.error((kind,), "duplicate-catalog", {"kind": kind, "first": str(first.path)}, key=True)
         else:
             self.singletons[kind] = (doc, body)
 
@@ -97,8 +97,7 @@ class Builder:
             rid = item["id"]
             if rid in table:
                 other = table[rid][0].location(table[rid][1])
-                doc.error((*ptr, "id"), "duplicate-id", f"id `{rid}` is already used at {other}",
-                          "ids are unique and never reused; choose a new id")
+                doc.error((*ptr, "id"), "duplicate-id", {"id": rid, "other": str(other)})
                 continue
             table[rid] = (doc, ptr, item)
         return table
@@ -108,9 +107,7 @@ class Builder:
         if data and not frameworks and "frameworks" not in self.refused_kinds:
             if not self._said_no_frameworks:
                 self._said_no_frameworks = True
-                doc.error((*ptr, "mappings"), "missing-catalog",
-                          "mappings name external frameworks, but there is no `frameworks:` catalogue to check "
-                          "them against", "add content/catalog/frameworks.yaml (editors)", key=True)
+                doc.error((*ptr, "mappings"), "missing-catalog", key=True, variant="frameworks")
             return Mappings(**{k: v for k, v in data.items() if k in Mappings.__dataclass_fields__})
         return crosswalk.mappings(doc, (*ptr, "mappings"), data, frameworks)
 
@@ -125,14 +122,12 @@ class Builder:
             iid = d["id"]
             number = iid.removeprefix(f"{mit.id}-")
             if not iid.startswith(f"{mit.id}-") or not number.isdigit():
-                doc.error((*iptr, "id"), "check-item-id",
-                          f"check-item id `{iid}` does not belong to mitigation `{mit.id}`",
-                          f"did you mean `{free}`? an item's id is its mitigation's id, a hyphen and a number")
+                doc.error((*iptr, "id"), "check-item-id", {"id": iid, "mitigation": mit.id, "free": free})
                 continue
             if iid in seen:
                 other = seen[iid][0].location(seen[iid][1])
-                doc.error((*iptr, "id"), "duplicate-id", f"check-item id `{iid}` is already used at {other}",
-                          f"ids are unique and never reused; did you mean `{free}`?")
+                doc.error((*iptr, "id"), "duplicate-id", {"id": iid, "other": str(other), "free": free},
+                          variant="item")
                 continue
             seen[iid] = (doc, iptr)
             item = CheckItem(iid, Text(d["ja"], d.get("en")), d.get("status", "active"), mit)
@@ -239,12 +234,11 @@ class Builder:
         for doc, ptr, d in glossary_index.values():
             for i, ref in enumerate(d.get("see_also", [])):
                 if ref not in known:
-                    _dangling(doc, (*ptr, "see_also", i), ref, "glossary term or record", known)
+                    _dangling(doc, (*ptr, "see_also", i), ref, "see-also", known)
         record_ids = {*instruments, *provisions, *risks, *mitigations, *metrics}
         for iid, (doc, ptr) in item_ids.items():
             if iid in record_ids:
-                doc.error((*ptr, "id"), "duplicate-id", f"check-item id `{iid}` is already a record id",
-                          "ids are unique across all kinds; choose another number for the item")
+                doc.error((*ptr, "id"), "duplicate-id", {"id": iid}, variant="item-record")
         corpus = Corpus(
             root=self.root, publication=self._publication(), vocabularies=vocab, scoring=scoring,
             scales=scales, instruments=instruments, provisions=provisions, risks=risks,
@@ -264,18 +258,16 @@ class Builder:
         for doc, ptr, d in self.items.get("aliases", []):
             rid = d["id"]
             if rid not in known:
-                _dangling(doc, (*ptr, "id"), rid, "record or glossary term", known)
+                _dangling(doc, (*ptr, "id"), rid, "alias-target", known)
                 continue
             if rid in first:
                 where = first[rid][0].location(first[rid][1])
-                doc.error((*ptr, "id"), "duplicate-id", f"`{rid}` already has search words at {where}",
-                          "merge the two lists into one entry")
+                doc.error((*ptr, "id"), "duplicate-id", {"id": rid, "other": str(where)}, variant="aliases")
                 continue
             first[rid] = (doc, ptr)
             for i, word in enumerate(d["words"]):
                 if not word.strip() or any(c in word for c in "\r\n\t"):
-                    doc.error((*ptr, "words", i), "alias-word", "a search word is one line of text",
-                              "write each word or phrase as its own list item")
+                    doc.error((*ptr, "words", i), "alias-word")
             out[rid] = tuple(dict.fromkeys(w.strip() for w in d["words"] if w.strip()))
         return out
 
@@ -335,17 +327,15 @@ class Builder:
             for li, cl in enumerate(ch["clauses"]):
                 ptr = ("policy", "chapters", ci, "clauses", li)
                 if cl["id"] in seen or ch["id"] in seen:
-                    doc.error((*ptr, "id"), "duplicate-id", f"clause id `{cl['id']}` is used twice",
-                              "clause ids are unique; renumber the new clause")
+                    doc.error((*ptr, "id"), "duplicate-id", {"id": cl["id"]}, variant="clause")
                 seen.add(cl["id"])
                 if not cl["id"].startswith(ch["id"] + "-"):
-                    doc.error((*ptr, "id"), "clause-chapter", f"clause `{cl['id']}` is not numbered under "
-                              f"chapter `{ch['id']}`", f"number it `{ch['id']}-<n>`")
+                    doc.error((*ptr, "id"), "clause-chapter", {"id": cl["id"], "chapter": ch["id"]})
                 clause = Clause(cl["id"], text(cl["title"]), text(cl["text"]), chapter)
                 for i, rid in enumerate(cl.get("cites", [])):
                     target = corpus.risks.get(rid) or corpus.mitigations.get(rid) or corpus.provisions.get(rid)
                     if target is None:
-                        _dangling(doc, (*ptr, "cites", i), rid, "risk, mitigation or provision",
+                        _dangling(doc, (*ptr, "cites", i), rid, "cites",
                                   {**corpus.risks, **corpus.mitigations, **corpus.provisions})
                         continue
                     clause.cites.append(target)
@@ -361,8 +351,7 @@ class Builder:
         for doc, d in self.cases:
             cid = d["id"]
             if cid in seen:
-                doc.error(("id",), "duplicate-id", f"case-study id `{cid}` is already used by {seen[cid].path}",
-                          "each case study has its own id and folder")
+                doc.error(("id",), "duplicate-id", {"id": cid, "other": str(seen[cid].path)}, variant="case")
                 continue
             seen[cid] = doc
             case = self._case(corpus, doc, d)
@@ -401,8 +390,7 @@ class Builder:
             entry = d["readiness"][key]
             scale = corpus.scales.get(key)
             if scale is None:
-                doc.error(("readiness", key), "dangling-ref", f"no `{key}` scale in the readiness catalogue",
-                          "add the scale to content/catalog/readiness.yaml")
+                doc.error(("readiness", key), "dangling-ref", {"what": key, "id": key}, variant="scale")
                 continue
             case.readiness[key] = ReadinessEntry(scale, entry["level"], text(entry["basis"]))
         for img in d.get("images", []):
@@ -423,8 +411,7 @@ class Builder:
             _dangling(doc, (*ptr, "risk"), a["risk"], "risk", corpus.risks)
             return
         if case.assessment_for(risk):
-            doc.error((*ptr, "risk"), "duplicate-assessment", f"risk `{risk.id}` is assessed twice",
-                      "merge the two assessments into one")
+            doc.error((*ptr, "risk"), "duplicate-assessment", {"id": risk.id})
             return
         band = corpus.scoring.band
 
@@ -459,11 +446,14 @@ class Builder:
 
 
 def _dangling(doc: Document, ptr: Pointer, rid: str, what: str, table: dict[str, Any]) -> None:
+    """``what`` is a term of the message registry (risk, mitigation, provision, metric, …)."""
     import difflib
 
     guess = difflib.get_close_matches(rid, list(table), n=1, cutoff=0.6)
-    hint = f"did you mean `{guess[0]}`?" if guess else f"define the {what} in content/catalog/ or fix the id"
-    doc.error(ptr, "dangling-ref", f"no {what} with id `{rid}`", hint)
+    # Contributors of case studies never edit the catalogue (CONTRIBUTING): they ask the editors instead.
+    variant = "" if guess else ("case" if doc.kind == "casestudy" else "catalog")
+    doc.error(ptr, "dangling-ref", {"what": Term(what), "id": rid, "guess": guess[0] if guess else ""},
+              variant=variant)
 
 
 def each_string(value: Any, ptr: Pointer = ()) -> list[tuple[Pointer, str]]:

@@ -9,6 +9,7 @@ from . import characters
 from .diagnostics import Diagnostic
 from .errors import Location
 from .load import Document, Pointer, pointer_text
+from .messages import Term
 from .model import Corpus
 from .scaffold import PLACEHOLDER
 from .schemas import schema_for
@@ -58,23 +59,17 @@ def check_strings(doc: Document, strings: list[tuple[Pointer, str]]) -> None:
     if isinstance(doc.data, dict):
         for ptr, value in strings:
             if PLACEHOLDER in value:
-                doc.error(ptr, "placeholder", "this field still holds the template's 【要記入】 marker",
-                          "replace the marked text with the real content")
+                doc.error(ptr, "placeholder")
             if (bad := characters.refused(value)) and not any(d.field == pointer_text(ptr) for d in doc.diagnostics):
                 controls = [(i, c) for i, c in bad if characters.is_control(c)]
                 if controls:
-                    doc.error(ptr, "control-character", "the text holds control characters: "
-                              + characters.describe(controls), "delete them; record text holds only visible "
-                              "characters, spaces, tabs and line breaks")
+                    doc.error(ptr, "control-character", {"names": characters.describe(controls)})
                 if invisible := [(i, c) for i, c in bad if not characters.is_control(c)]:
-                    doc.error(ptr, "invisible-character", "the text holds invisible or direction-changing "
-                              "characters: " + characters.describe(invisible), "delete them; they make the "
-                              "text read differently from what it holds (a hyphen or space you can see is fine)")
+                    doc.error(ptr, "invisible-character", {"names": characters.describe(invisible)})
             if ptr and ptr[-1] == "ja" and len(ptr) >= 2 and ptr[-2] in _NAME_FIELDS:
                 parent = _get(doc.data, ptr[:-1])
                 if isinstance(parent, dict) and "en" not in parent:
-                    doc.error(ptr[:-1], "missing-en", "no English text for this name",
-                              "add `en:` so the English edition can use it", severity="warning")
+                    doc.error(ptr[:-1], "missing-en")
 
 
 def check_case_refs(doc: Document, corpus: Corpus) -> None:
@@ -118,9 +113,9 @@ def check_case_ids(docs: list[Document]) -> None:
         owner = next((d for d in group if d.path.parent.name == cid), group[0])
         for doc in group:
             if doc is not owner:
-                doc.error(("id",), "duplicate-id", f"case-study id `{cid}` is already used by "
-                          f"casestudies/{owner.path.parent.name}/{owner.path.name}",
-                          f"give this case its own id, the same as its folder `{doc.path.parent.name}`")
+                doc.error(("id",), "duplicate-id",
+                          {"id": cid, "other": f"casestudies/{owner.path.parent.name}/{owner.path.name}",
+                           "folder": doc.path.parent.name}, variant="case-copy")
 
 
 def check_case(doc: Document, today: dt.date) -> None:
@@ -129,8 +124,7 @@ def check_case(doc: Document, today: dt.date) -> None:
         return  # e.g. a list or a bare string: the schema has reported it, nothing here applies
     folder = doc.path.parent
     if d.get("id") and d["id"] != folder.name:
-        doc.error(("id",), "id-folder-mismatch", f"id `{d['id']}` differs from its folder `{folder.name}`",
-                  f"rename the folder to `{d['id']}` or set `id: {folder.name}`")
+        doc.error(("id",), "id-folder-mismatch", {"id": d["id"], "folder": folder.name})
     for ptr in _date_pointers(d):
         value = _get(d, ptr)
         try:
@@ -138,13 +132,11 @@ def check_case(doc: Document, today: dt.date) -> None:
         except (TypeError, ValueError):
             continue  # the schema reports malformed dates
         if day > today:
-            doc.error(ptr, "future-date", f"date {value} is in the future (today is {today})",
-                      "record what has happened; planned work goes in the text")
+            doc.error(ptr, "future-date", {"value": value, "today": today.isoformat()})
     period = d.get("period") if isinstance(d.get("period"), dict) else {}
     if isinstance(period.get("start"), str) and isinstance(period.get("end"), str) \
             and period["end"] < period["start"]:
-        doc.error(("period", "end"), "date-order", f"period ends ({period['end']}) before it starts "
-                  f"({period['start']})", "swap the dates or correct the end")
+        doc.error(("period", "end"), "date-order", {"end": period["end"], "start": period["start"]})
     images = d.get("images")
     for i, img in enumerate(images if isinstance(images, list) else []):
         rel = img.get("path") if isinstance(img, dict) else None
@@ -156,35 +148,25 @@ def check_case(doc: Document, today: dt.date) -> None:
         except (OSError, RuntimeError):
             inside = False
         if not inside or ".." in Path(rel).parts:
-            doc.error(("images", i, "path"), "image-path", f"image path `{rel}` leaves the case folder",
-                      "put the image inside the case folder and give a relative path")
+            doc.error(("images", i, "path"), "image-path", {"path": rel})
         elif target.is_symlink():
-            doc.error(("images", i, "path"), "image-path", f"image `{rel}` is a symbolic link",
-                      "copy the image into the case folder")
+            doc.error(("images", i, "path"), "image-path", {"path": rel}, variant="link")
         elif not target.is_file():
-            doc.error(("images", i, "path"), "image-missing", f"image `{rel}` does not exist",
-                      "add the file or correct the path")
+            doc.error(("images", i, "path"), "image-missing", {"path": rel})
         elif problem := _image_problem(target):
-            doc.error(("images", i, "path"), "image-content", f"image `{rel}` {problem}",
-                      "export the figure as PNG or JPEG (SVG can carry scripts and network fetches)")
+            doc.error(("images", i, "path"), "image-content", {"path": rel, **problem[1]}, variant=problem[0])
     _check_folder_contents(doc, folder, images if isinstance(images, list) else [])
     inst = d.get("institution") if isinstance(d.get("institution"), dict) else {}
     consent = inst.get("consent") if isinstance(inst.get("consent"), dict) else {}
     if inst.get("name") and not consent.get("recorded"):
-        doc.error(("institution", "name"), "name-without-consent",
-                  "the institution is named but no recorded consent is given",
-                  "remove `name:` or add `consent: {recorded: true, date: …, reference: …}`")
+        doc.error(("institution", "name"), "name-without-consent")
     if d.get("provenance") == "sample":
         volume = d.get("volume")
         if isinstance(volume, dict) and volume.get("illustrative") is False:
-            doc.error(("volume", "illustrative"), "sample-not-illustrative",
-                      "a sample case study's volume must be marked illustrative",
-                      "set `illustrative: true`; sample figures are never measured results")
+            doc.error(("volume", "illustrative"), "sample-not-illustrative", variant="volume")
         for i, j, e in _evaluations(d):
             if e.get("illustrative") is not True:
-                doc.error(("assessments", i, "evaluations", j, "illustrative"), "sample-not-illustrative",
-                          "a sample case study's figures must be marked illustrative",
-                          "set `illustrative: true`; sample figures are never measured results")
+                doc.error(("assessments", i, "evaluations", j, "illustrative"), "sample-not-illustrative")
 
 
 _IMAGE_MAX = 5_000_000
@@ -203,9 +185,7 @@ def _check_folder_contents(doc: Document, folder: Path, images: list) -> None:
         rel = path.relative_to(folder).as_posix()
         if rel == doc.path.name or rel in declared:
             continue
-        doc.error((), "stray-case-file",
-                  f"`{rel}` in the case folder is neither {doc.path.name} nor an image listed under `images:`",
-                  "remove the file; an image must be PNG or JPEG and listed under `images:`")
+        doc.error((), "stray-case-file", {"name": rel, "case_file": doc.path.name})
 
 
 # Only raster images are published: an SVG is a document that can script, animate links and fetch from the
@@ -214,21 +194,21 @@ def _check_folder_contents(doc: Document, folder: Path, images: list) -> None:
 _IMAGE_MAGIC = {".png": (b"\x89PNG\r\n\x1a\n",), ".jpg": (b"\xff\xd8\xff",), ".jpeg": (b"\xff\xd8\xff",)}
 
 
-def _image_problem(path: Path) -> str | None:
-    """Why an image may not be published, or None."""
+def _image_problem(path: Path) -> tuple[str, dict[str, str]] | None:
+    """Why an image may not be published (an `image-content` variant and its parameters), or None."""
     magic = _IMAGE_MAGIC.get(path.suffix.lower())
     if magic is None:
-        return f"has the type `{path.suffix}`; only PNG and JPEG images are published"
+        return "type", {"suffix": path.suffix}
     try:
         size = path.stat().st_size
         with path.open("rb") as fh:
             head = fh.read(16)
     except OSError as exc:
-        return f"cannot be read ({exc.strerror or exc})"
+        return "unreadable", {"reason": str(exc.strerror or exc)}
     if size > _IMAGE_MAX:
-        return f"is {size:,} bytes (the limit is {_IMAGE_MAX:,})"
+        return "size", {"size": f"{size:,}", "limit": f"{_IMAGE_MAX:,}"}
     if not head.startswith(magic):
-        return f"is not a {path.suffix.lstrip('.').upper()} file (its first bytes say otherwise)"
+        return "magic", {"kind": path.suffix.lstrip(".").upper()}
     return None
 
 
@@ -249,34 +229,32 @@ def check_corpus(corpus: Corpus, docs_by_path: dict[Path, Document]) -> None:
     sdoc = _singleton_doc(docs_by_path, "scoring")
     for band in sc.bands:
         if band.min > band.max and sdoc:
-            sdoc.error(("scoring", "bands"), "band-order", f"band `{band.id}` has min > max", "swap them")
+            sdoc.error(("scoring", "bands"), "band-order", {"id": band.id})
         for v in range(band.min, band.max + 1):
             if v in covered and sdoc:
-                sdoc.error(("scoring", "bands"), "band-overlap", f"score {v} is in bands `{covered[v]}` and "
-                           f"`{band.id}`", "make the bands meet without overlapping")
+                sdoc.error(("scoring", "bands"), "band-overlap",
+                           {"score": v, "first": covered[v], "second": band.id})
             covered[v] = band.id
     possible = {lk * im for lk in range(1, 6) for im in range(1, 6)}
     gaps = sorted(possible - set(covered))
     if gaps and sdoc:
-        sdoc.error(("scoring", "bands"), "band-gap", f"scores {gaps} fall in no band",
-                   "extend a band so every score 1–25 has one")
+        sdoc.error(("scoring", "bands"), "band-gap", {"scores": ", ".join(map(str, gaps))})
     for name, steps in (("likelihood", sc.likelihood), ("impact", sc.impact)):
         if sorted(s.level for s in steps) != [1, 2, 3, 4, 5] and sdoc:
-            sdoc.error(("scoring", name), "levels", f"{name} must define levels 1–5 once each", "")
+            sdoc.error(("scoring", name), "levels", {"name": Term(name), "low": 1, "high": 5})
     rdoc = _singleton_doc(docs_by_path, "scales")
     for key in ("trl", "brl", "grl"):
         scale = corpus.scales.get(key)
         if scale is None and rdoc:
-            rdoc.error(("scales",), "missing-scale", f"the readiness catalogue has no `{key}` scale",
-                       "add it with levels 1–9")
+            rdoc.error(("scales",), "missing-scale", {"name": key})
         elif scale and [lv.level for lv in scale.levels] != list(range(1, 10)) and rdoc:
-            rdoc.error(("scales",), "levels", f"scale `{key}` must define levels 1–9 once each", "")
+            rdoc.error(("scales",), "levels", {"name": key, "low": 1, "high": 9})
     vdoc = _singleton_doc(docs_by_path, "vocabularies")
     for vocab in VOCABULARY_SOURCES:
         missing = [v for v in enum_values(vocab) if v not in corpus.vocabularies.get(vocab, {})]
         if missing and vdoc:
-            vdoc.error(("vocabularies",), "vocabulary", f"vocabulary `{vocab}` has no label for "
-                       f"{', '.join(missing)}", f"add `{vocab}: {{{missing[0]}: {{ja: …}}}}`")
+            vdoc.error(("vocabularies",), "vocabulary",
+                       {"vocabulary": vocab, "values": ", ".join(missing), "first": missing[0]})
 
     tables = {"risk": corpus.risks, "mitigation": corpus.mitigations, "provision": corpus.provisions,
               "instrument": corpus.instruments, "metric": corpus.metrics}
@@ -285,50 +263,39 @@ def check_corpus(corpus: Corpus, docs_by_path: dict[Path, Document]) -> None:
             if rec.replaced_by and rec.replaced_by not in table:
                 doc = doc_of(rec.origin.path)
                 doc.diagnostics.append(Diagnostic(rec.origin.location, "dangling-ref",
-                                           f"{what} `{rec.id}` is replaced by unknown `{rec.replaced_by}`"))
+                                                  {"what": Term(what), "id": rec.id, "target": rec.replaced_by},
+                                                  variant="replaced"))
     for risk in corpus.risks.values():
         if risk.status != "retired" and not risk.mitigations:
             doc = doc_of(risk.origin.path)
-            doc.diagnostics.append(Diagnostic(risk.origin.location, "no-mitigation",
-                                              f"risk `{risk.id}` has no mitigation",
-                                              "add a mitigation whose `mitigates` lists it", "warning"))
+            doc.diagnostics.append(Diagnostic(risk.origin.location, "no-mitigation", {"id": risk.id}))
     named = [r for r in corpus.risks.values() if r.programme_named and r.status != "retired"]
     for case in corpus.cases.values():
         doc = doc_of(case.origin.path)
         missing = [r.id for r in named if case.assessment_for(r) is None]
         if missing:
-            doc.error(("assessments",), "named-risk-missing",
-                      f"the programme's named risk(s) {', '.join(missing)} are not assessed",
-                      "every case study assesses the four risks the programme names; add an assessment "
-                      "for each (say why the residual is low if the risk hardly applies)", severity="warning")
+            doc.error(("assessments",), "named-risk-missing", {"ids": ", ".join(missing)})
         for i, a in enumerate(case.assessments):
             ptr = _assessment_ptr(doc, a.risk.id, i)
             for j, applied in enumerate(a.mitigations):
                 if a.risk not in applied.mitigation.risks:
                     doc.error((*ptr, "mitigations", j, "id"), "mitigation-mismatch",
-                              f"mitigation `{applied.mitigation.id}` is applied to `{a.risk.id}`, which it "
-                              "does not mitigate",
-                              f"remove it here, or add `{a.risk.id}` to its `mitigates` in the catalogue")
+                              {"mitigation": applied.mitigation.id, "risk": a.risk.id})
                 if applied.mitigation.status == "retired":
                     doc.error((*ptr, "mitigations", j, "id"), "retired-ref",
-                              f"mitigation `{applied.mitigation.id}` is retired",
-                              f"use `{applied.mitigation.replaced_by}` instead", severity="warning")
+                              {"id": applied.mitigation.id, "replacement": applied.mitigation.replaced_by})
             if a.residual.value > a.inherent.value and a.residual_rationale is None:
                 doc.error((*ptr, "residual"), "residual-above-inherent",
-                          f"residual score {a.residual.value} is above inherent {a.inherent.value}",
-                          "explain why in `residual_rationale`, or correct the scores")
+                          {"residual": a.residual.value, "inherent": a.inherent.value})
             for j, e in enumerate(a.evaluations):
                 if e.metric.is_proportion:
                     for key in ("before", "after"):
                         value = getattr(e, key)
                         if not 0 <= value <= 1:
                             doc.error((*ptr, "evaluations", j, key), "proportion",
-                                      f"{key} = {value} but `{e.metric.id}` is a proportion",
-                                      "write proportions between 0 and 1 (12% → 0.12)")
+                                      {"which": Term(key), "value": value, "metric": e.metric.id})
             if e_over := [e for e in a.evaluations if e.n_before is None and e.n < 30]:
-                doc.error((*ptr, "evaluations"), "small-sample",
-                          f"sample size {e_over[0].n} is too small for a reliable rate",
-                          "evaluate on at least 30 items", severity="warning")
+                doc.error((*ptr, "evaluations"), "small-sample", {"n": e_over[0].n})
 
 
 def _assessment_ptr(doc: Document, risk_id: str, fallback: int) -> Pointer:
@@ -400,7 +367,7 @@ def check_refs(documents: list[Document], known: set[str]) -> None:
                 line = xref.line_of(lines, start.line, needle)
                 column = lines[line - 1].find(needle) + 1 if 0 < line <= len(lines) else start.column
                 doc.diagnostics.append(Diagnostic(Location(doc.path, line, max(column, 1)), problem.code,
-                                                  problem.message, problem.hint, "error", pointer_text(ptr)))
+                                                  problem.params, "error", pointer_text(ptr), problem.variant))
 
 
 def check_markdown_refs(paths: list[Path], known: set[str]) -> list[Diagnostic]:
@@ -415,8 +382,8 @@ def check_markdown_refs(paths: list[Path], known: set[str]) -> list[Diagnostic]:
             continue
         for number, line in enumerate(text.splitlines(), start=1):
             for problem in xref.problems(line, known):
-                out.append(Diagnostic(Location(path, number, problem.offset + 1), problem.code, problem.message,
-                                      problem.hint))
+                out.append(Diagnostic(Location(path, number, problem.offset + 1), problem.code, problem.params,
+                                      variant=problem.variant))
     return out
 
 

@@ -36,6 +36,7 @@ from pathlib import Path
 from .diagnostics import Diagnostic
 from .errors import Location
 from .load import Document, Pointer
+from .messages import Term
 from .model import Assessment, CaseStudy, Corpus, Evaluation, EvidenceRule, Provision, Scoring
 
 LEGAL_CATALOG = "content/catalog/legal-checks.yaml"
@@ -47,10 +48,9 @@ def check_legal(corpus: Corpus, docs_by_path: dict[Path, Document]) -> None:
     if rules is None:
         first = next(iter(docs_by_path.values()), None)
         if first is not None and corpus.cases:
-            first.diagnostics.append(Diagnostic(
-                Location(corpus.root / LEGAL_CATALOG), "missing-catalog",
-                "no `legal_checks:` catalogue: the statute and special-data checks of the case studies "
-                "cannot run", f"add {LEGAL_CATALOG} (copy it from Casebook's own content)", "warning"))
+            first.diagnostics.append(Diagnostic(Location(corpus.root / LEGAL_CATALOG), "missing-catalog",
+                                                {"kind": "legal_checks", "file": str(LEGAL_CATALOG)},
+                                                "warning", variant="legal"))
     _evidence_metrics(corpus, docs_by_path)
     for case in corpus.cases.values():
         doc = docs_by_path[case.origin.path]
@@ -77,24 +77,20 @@ def _evidence_metrics(corpus: Corpus, docs_by_path: dict[Path, Document]) -> Non
         ptr = ("scoring", "evidence", i, "metric")
         metric = corpus.metrics.get(mid)
         if mid in seen:
-            sdoc.error(ptr, "evidence-metric", f"metric `{mid}` is listed twice", "keep one entry per metric")
+            sdoc.error(ptr, "evidence-metric", {"id": mid})
         elif metric is None:
             guess = difflib.get_close_matches(mid, list(corpus.metrics), n=1)
-            sdoc.error(ptr, "evidence-metric", f"no metric with id `{mid}`",
-                       f"did you mean `{guess[0]}`?" if guess else "list a metric defined in metrics.yaml")
+            sdoc.error(ptr, "evidence-metric", {"id": mid, "guess": guess[0] if guess else ""},
+                       variant="unknown" if guess else "unknown-list")
         elif not metric.is_proportion:
-            sdoc.error(ptr, "evidence-metric", f"metric `{mid}` is measured in `{metric.unit}`, not as a "
-                       "proportion, so it gives no rate", "list only proportion metrics as likelihood evidence")
+            sdoc.error(ptr, "evidence-metric", {"id": mid, "unit": metric.unit}, variant="not-proportion")
         seen.add(mid)
 
 
 def _impact_rationale(doc: Document, ptr: Pointer, a: Assessment) -> None:
     if a.residual.impact < a.inherent.impact and a.residual_rationale is None:
         doc.error((*ptr, "residual"), "residual-impact-rationale",
-                  f"residual impact {a.residual.impact} is below inherent impact {a.inherent.impact} "
-                  "without a `residual_rationale`",
-                  "impact is the worst credible outcome; say in `residual_rationale` which mitigation "
-                  "limits that outcome, or keep the inherent impact")
+                  {"residual": a.residual.impact, "inherent": a.inherent.impact})
 
 
 def occurrence_upper(e: Evaluation, rule: EvidenceRule) -> float:
@@ -118,7 +114,7 @@ def lowest_consistent_level(scoring: Scoring, upper: float, per_year: int | None
 
 def _likelihood_evidence(doc: Document, ptr: Pointer, a: Assessment, case: CaseStudy, corpus: Corpus) -> None:
     scoring = corpus.scoring
-    worst: tuple[int, str] | None = None
+    worst: tuple[int, dict, str] | None = None
     for e in a.evaluations:
         rule = scoring.evidence.get(e.metric.id)
         if rule is None or not e.metric.is_proportion or not 0 <= e.after <= 1:
@@ -127,21 +123,20 @@ def _likelihood_evidence(doc: Document, ptr: Pointer, a: Assessment, case: CaseS
         per_year = case.volume.per_year if case.volume and rule.exposure == "interactions" else None
         needed = lowest_consistent_level(scoring, upper, per_year)
         if needed > a.residual.likelihood and (worst is None or needed > worst[0]):
-            scale = (f" at {case.volume.interactions:,} interactions a {case.volume.per} "
-                     f"(up to {upper * per_year:,.0f} events a year)" if per_year is not None else "")
-            worst = (needed, f"`{e.metric.id}` after mitigation is {e.after:g} on n = {e.n} (95% upper bound "
-                             f"{upper:.1%} of {'interactions' if rule.exposure == 'interactions' else 'attempts'})"
-                             f"{scale}")
+            params = {"metric": e.metric.id, "after": f"{e.after:g}", "n": e.n, "upper": f"{upper:.1%}",
+                      "exposure": Term("interactions" if rule.exposure == "interactions" else "attempts")}
+            variant = "" if case.volume else "no-volume"
+            if per_year is not None:
+                params.update(interactions=f"{case.volume.interactions:,}", per=Term(case.volume.per),
+                              events=f"{upper * per_year:,.0f}")
+                variant = "volume"
+            worst = (needed, params, variant)
     if worst is None:
         return
-    needed, why = worst
+    needed, params, variant = worst
     label = next((s.label.ja for s in scoring.likelihood if s.level == a.residual.likelihood), "")
-    hint = ("raise the residual likelihood, or measure on a larger sample"
-            + ("" if case.volume else ", or state the case's `volume`")
-            + "; the bounds are in the scoring catalogue")
     doc.error((*ptr, "residual", "likelihood"), "likelihood-evidence",
-              f"residual likelihood {a.residual.likelihood} ({label}) contradicts the case's evidence: {why}, "
-              f"which allows likelihood {needed} or higher", hint, severity="warning")
+              {**params, "level": a.residual.likelihood, "label": label, "needed": needed}, variant=variant)
 
 
 def _is_statute(p: Provision, kinds: tuple[str, ...]) -> bool:
@@ -151,14 +146,10 @@ def _is_statute(p: Provision, kinds: tuple[str, ...]) -> bool:
 def _named_risk_statute(doc: Document, ptr: Pointer, a: Assessment, kinds: tuple[str, ...]) -> None:
     if any(_is_statute(p, kinds) for p in a.provisions):
         return
-    cited = ", ".join(p.id for p in a.provisions) or "none"
     suggest = [p.id for p in a.risk.provisions if _is_statute(p, kinds)][:3]
     doc.error((*ptr, "provisions"), "named-risk-statute",
-              f"the assessment of `{a.risk.id}`, a risk the programme names, cites no provision of a law or "
-              f"ordinance (cited: {cited})",
-              "cite the statute the risk's legal consequence falls under"
-              + (f", e.g. {', '.join(suggest)} (listed on the risk)" if suggest else ""),
-              severity="warning")
+              {"risk": a.risk.id, "cited": [p.id for p in a.provisions] or Term("none"), "suggest": suggest},
+              variant="suggest" if suggest else "")
 
 
 def _special_data(doc: Document, case: CaseStudy, corpus: Corpus) -> None:
@@ -171,22 +162,17 @@ def _special_data(doc: Document, case: CaseStudy, corpus: Corpus) -> None:
         note = rule.basis_note.ja if rule else ""
         if sd.basis == "consent":
             if sd.consent_form is None:
-                doc.error((*ptr, "basis"), "special-data-basis",
-                          f"{label} is handled on the basis of consent, but the form of consent is not stated",
-                          f"add `consent: {{form: …, description: …}}`. {note}")
+                doc.error((*ptr, "basis"), "special-data-basis", {"label": label, "note": note})
             elif rule is not None and sd.consent_form not in rule.consent_forms:
-                accepted = ", ".join(rule.consent_forms) or "none: consent is no basis for this category"
+                accepted = list(rule.consent_forms) or Term("no-consent-basis")
                 doc.error((*ptr, "consent", "form"), "special-data-basis",
-                          f"consent in the form `{sd.consent_form}` is not a basis for {label} "
-                          f"(accepted: {accepted})", note)
+                          {"label": label, "note": note, "form": sd.consent_form, "accepted": accepted},
+                          variant="consent-form")
         elif sd.exception is None:
-            doc.error((*ptr, "basis"), "special-data-basis",
-                      f"{label} is handled under `{sd.basis}`, but `exception` does not say which exception "
-                      "applies and why", f"add `exception:` with the provision and how the case meets it. {note}")
+            doc.error((*ptr, "basis"), "special-data-basis", {"label": label, "note": note, "basis": sd.basis},
+                      variant="exception")
         if not any(_is_statute(p, rules.statute_kinds) for p in sd.provisions):
-            doc.error((*ptr, "provisions"), "special-data-basis",
-                      f"the legal basis for {label} cites no provision of a law or ordinance",
-                      f"cite the statute (e.g. APPI-20 for 要配慮個人情報). {note}")
+            doc.error((*ptr, "provisions"), "special-data-basis", {"label": label, "note": note}, variant="statute")
 
 
 def _assessment_ptr(doc: Document, risk_id: str, fallback: int) -> Pointer:

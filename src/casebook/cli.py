@@ -8,9 +8,10 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
+from . import messages
 from .characters import visible
-from .diagnostics import format_report
-from .errors import CasebookError, UsageError
+from .diagnostics import Diagnostic, format_report
+from .errors import CasebookError, Location, UsageError
 
 EXIT_OK, EXIT_INVALID, EXIT_USAGE = 0, 1, 2
 
@@ -34,7 +35,18 @@ def _parser() -> argparse.ArgumentParser:
     p = _Parser(prog="casebook", description="地域金融機関の生成AI 利用方針・評価報告書を YAML レコードから作る。"
                 " Builds the Casebook site and report from YAML records.")
     p.add_argument("--root", type=Path, help="project folder (default: found from the current folder)")
+    lang_help = "language of the messages: ja (default) or en (default en when LANG/LC_ALL starts with en)"
+    p.add_argument("--lang", choices=messages.LANGUAGES, default=None, help=lang_help)
+    # `--lang` is accepted after the command too (casebook validate --lang en); SUPPRESS keeps the first one
+    common = argparse.ArgumentParser(add_help=False)
+    common.add_argument("--lang", choices=messages.LANGUAGES, default=argparse.SUPPRESS, help=lang_help)
     sub = p.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
+    _add = sub.add_parser
+
+    def add_parser(name: str, **kwargs):  # every command takes --lang
+        return _add(name, parents=[common], **kwargs)
+
+    sub.add_parser = add_parser  # type: ignore[method-assign]
 
     v = sub.add_parser("validate", help="check every record and report all problems (file:line:col)")
     v.add_argument("--format", choices=["text", "json", "github"], default="text",
@@ -77,36 +89,100 @@ def main(argv: Sequence[str] | None = None) -> int:
         parser.print_help()
         return EXIT_USAGE
     root = (args.root or find_root()).resolve()
+    args.lang = messages.language(args.lang)
     try:
         return COMMANDS[args.command](root, args)
     except UsageError as exc:
-        print(f"casebook: {visible(str(exc))}", file=sys.stderr)
+        diags = getattr(exc, "diagnostics", None)
+        if diags:
+            print(format_report(diags, "text", root, args.lang), file=sys.stderr)
+        else:
+            print(f"casebook: {visible(str(exc))}", file=sys.stderr)
         return EXIT_USAGE
     except CasebookError as exc:
         diags = getattr(exc, "diagnostics", None)
         if diags:
-            print(format_report(diags, "text", root), file=sys.stderr)
-        print(f"casebook: {visible(str(exc))}", file=sys.stderr)
+            print(format_report(diags, "text", root, args.lang), file=sys.stderr)
+            errors = sum(d.severity == "error" for d in diags)
+            print(f"casebook: {messages.text('errors-in-records', args.lang, errors=errors)}", file=sys.stderr)
+        else:
+            print(f"casebook: {visible(str(exc))}", file=sys.stderr)
         return EXIT_INVALID
 
 
 def cmd_validate(root: Path, args: argparse.Namespace) -> int:
     from .validate import validate
 
-    only = [p if p.is_absolute() else Path.cwd() / p for p in args.paths] or None
+    lang = args.lang
+    only, problems = case_paths(root, args.paths)
+    if problems:  # a mistyped path must never pass as "ok — 0 errors" (exit 2, like any usage error)
+        print(format_report(problems, args.format, root, lang))
+        return EXIT_USAGE
     result = validate(root, today=args.today, only_cases=only)
     report = result.report
     if report.diagnostics:
-        print(format_report(report.diagnostics, args.format, root))
+        print(format_report(report.diagnostics, args.format, root, lang))
     if result.notes and args.format != "json":  # json stays the list of diagnostics
-        print(format_report(result.notes, args.format, root), file=sys.stderr if args.format == "text" else None)
+        print(format_report(result.notes, args.format, root, lang),
+              file=sys.stderr if args.format == "text" else None)
     if args.format == "text":
-        n_err, n_warn = len(report.errors), len(report.warnings)
-        status = "ok" if not report.failed(args.strict) else "FAILED"
-        files = len(result.documents)
-        print(f"casebook validate: {status} — {files} files, {n_err} error(s), {n_warn} warning(s)",
-              file=sys.stderr)
+        key = "validate-failed" if report.failed(args.strict) else "validate-ok"
+        print(messages.text(key, lang, files=len(result.documents), errors=len(report.errors),
+                            warnings=len(report.warnings)), file=sys.stderr)
+        if only is not None:
+            cases = sum(doc.kind == "casestudy" for doc in result.documents)
+            print(messages.text("validate-scope", lang, cases=cases), file=sys.stderr)
     return EXIT_INVALID if report.failed(args.strict) else EXIT_OK
+
+
+def case_paths(root: Path, paths: Sequence[Path]) -> tuple[list[Path] | None, list[Diagnostic]]:
+    """The case folders the paths name (None: all of them), and a diagnostic for every path that names none.
+
+    A path is a case folder ``casestudies/<id>``, the ``case.yaml`` in it, or ``casestudies`` / the project
+    itself (every case). Anything else — a typo, a file the loader does not read such as ``case.yml`` — is
+    an error: the contributor would otherwise believe a case passed that was never checked.
+    """
+    from .validate import CASE_FILE, CASES_DIR
+
+    cases_dir = (root / CASES_DIR).resolve()
+    folders: list[Path] = []
+    problems: list[Diagnostic] = []
+    everything = False
+    for given in paths:
+        path = given if given.is_absolute() else Path.cwd() / given
+        if not path.exists() and not given.is_absolute() and (root / given).exists():
+            path = root / given  # `casebook --root project validate casestudies/x` from elsewhere
+        shown = Location(Path(str(given)))
+        resolved = path.resolve()
+        if not path.exists():
+            problems.append(_missing_path(given, resolved, cases_dir))
+        elif resolved in (root.resolve(), cases_dir):
+            everything = True
+        elif path.is_file():
+            if resolved.parent.parent != cases_dir:
+                problems.append(Diagnostic(shown, "path-not-case", {"path": str(given)}))
+            elif path.name != CASE_FILE:
+                problems.append(Diagnostic(shown, "path-wrong-file", {"path": str(given)}))
+            else:
+                folders.append(resolved.parent)
+        elif resolved.parent != cases_dir:
+            problems.append(Diagnostic(shown, "path-not-case", {"path": str(given)}))
+        else:
+            folders.append(resolved)  # a folder without case.yaml is reported by the validator itself
+    if everything or not paths:
+        return None, problems
+    return folders, problems
+
+
+def _missing_path(given: Path, resolved: Path, cases_dir: Path) -> Diagnostic:
+    import difflib
+
+    known = sorted(p.name for p in cases_dir.iterdir() if p.is_dir()) if cases_dir.is_dir() else []
+    name = resolved.parent.name if resolved.name == "case.yaml" else resolved.name
+    guess = difflib.get_close_matches(name, known, n=1, cutoff=0.6)
+    shown = f"casestudies/{guess[0]}" if guess else ""
+    return Diagnostic(Location(Path(str(given))), "path-missing", {"path": str(given), "guess": shown},
+                      variant="" if guess else "list")
 
 
 def cmd_new(root: Path, args: argparse.Namespace) -> int:
@@ -114,7 +190,7 @@ def cmd_new(root: Path, args: argparse.Namespace) -> int:
 
     path = new_case(root, args.slug)
     folder = path.parent.relative_to(root)
-    print(f"created {path.relative_to(root)} — fill in every 【要記入】 field, then run: casebook validate {folder}")
+    print(messages.text("new-created", args.lang, path=path.relative_to(root), folder=folder))
     return EXIT_OK
 
 

@@ -38,16 +38,15 @@ def build_frameworks(entries: list[tuple[Document, Pointer, dict]]) -> dict[str,
         seen: set[str] = set()
         for i, item in enumerate(d.get("items", [])):
             if item["id"] in seen:
-                doc.error((*ptr, "items", i, "id"), "duplicate-id",
-                          f"item `{item['id']}` is listed twice in `{fw.id}`", "list each item once")
+                doc.error((*ptr, "items", i, "id"), "duplicate-id", {"id": item["id"], "framework": fw.id},
+                          variant="framework-item")
                 continue
             seen.add(item["id"])
             fw.items.append(FrameworkItem(id=item["id"], title=_text(item["title"]), framework=fw,
                                           out_of_scope=_text(item.get("out_of_scope"))))
         if fw.mapping_key and fw.mapping_key in by_key:
             doc.error((*ptr, "mapping_key"), "duplicate-mapping-key",
-                      f"mapping key `{fw.mapping_key}` already names `{by_key[fw.mapping_key].id}`",
-                      "give each edition its own key")
+                      {"key": fw.mapping_key, "other": by_key[fw.mapping_key].id})
         elif fw.mapping_key:
             by_key[fw.mapping_key] = fw
         out[fw.id] = fw
@@ -55,8 +54,9 @@ def build_frameworks(entries: list[tuple[Document, Pointer, dict]]) -> dict[str,
         if fw.superseded_by and fw.superseded_by not in out:
             doc, ptr = fw.origin.document, fw.origin.pointer
             guess = difflib.get_close_matches(fw.superseded_by, list(out), n=1)
-            doc.error((*ptr, "superseded_by"), "dangling-ref", f"no framework with id `{fw.superseded_by}`",
-                      f"did you mean `{guess[0]}`?" if guess else "name an edition listed in this file")
+            doc.error((*ptr, "superseded_by"), "dangling-ref",
+                      {"id": fw.superseded_by, "guess": guess[0] if guess else ""},
+                      variant="framework" if guess else "framework-list")
     return out
 
 
@@ -67,13 +67,13 @@ def mappings(doc: Document, ptr: Pointer, data: dict, frameworks: dict[str, Fram
         fw = by_key.get(key)
         if fw is None:
             # The schema lists the keys; a key without an edition in the catalogue cannot be checked.
-            doc.error((*ptr, key), "unknown-framework-item", f"no framework edition has the mapping key `{key}`",
-                      "add the edition to the frameworks catalogue (editors) or remove the mapping", key=True)
+            doc.error((*ptr, key), "unknown-framework-item", {"key": key}, key=True, variant="key")
             continue
         if not fw.items:
+            example = _newest_key(fw, frameworks)
             doc.error((*ptr, key), "unlisted-edition",
-                      f"{fw.name.ja} {fw.edition} lists no items yet, so `{key}` cannot be checked",
-                      "map to an edition whose items are listed" + _newest_hint(fw, frameworks), key=True)
+                      {"framework": fw.name.ja, "edition": fw.edition, "key": key, "example": example},
+                      key=True, variant="example" if example else "")
             continue
         ids = [i.id for i in fw.items]
         for j, value in enumerate(values):
@@ -81,24 +81,25 @@ def mappings(doc: Document, ptr: Pointer, data: dict, frameworks: dict[str, Fram
             if sval not in ids:
                 guess = difflib.get_close_matches(sval, ids, n=1, cutoff=0.5)
                 doc.error((*ptr, key, j), "unknown-framework-item",
-                          f"`{sval}` is not an item of {fw.name.ja} {fw.edition}",
-                          f"did you mean `{guess[0]}`?" if guess else "allowed: " + ", ".join(ids[:12])
-                          + (" …" if len(ids) > 12 else ""))
+                          {"value": sval, "framework": fw.name.ja, "edition": fw.edition,
+                           "guess": guess[0] if guess else "",
+                           "allowed": ", ".join(ids[:12]) + (" …" if len(ids) > 12 else "")},
+                          variant="" if guess else "list")
         if fw.superseded_by and fw.superseded_by in frameworks:
             new = frameworks[fw.superseded_by]
             moves = [f"{v} → {fw.migration[str(v)]}" for v in values if str(v) in fw.migration]
-            hint = (f"map to `{new.mapping_key or new.id}` instead" + (": " + ", ".join(moves) if moves else
-                    " (the migration table has no entry for these ids: look them up by title)"))
             doc.error((*ptr, key), "superseded-mapping",
-                      f"{fw.name.ja} {fw.edition} has been replaced by the {new.edition} edition", hint,
-                      key=True, severity="warning")
+                      {"framework": fw.name.ja, "edition": fw.edition, "new_edition": new.edition,
+                       "new_key": new.mapping_key or new.id, "moves": ", ".join(moves)},
+                      key=True, variant="" if moves else "lookup")
     known = {k: v for k, v in data.items() if k in Mappings.__dataclass_fields__}
     return Mappings(**known)
 
 
-def _newest_hint(fw: Framework, frameworks: dict[str, Framework]) -> str:
+def _newest_key(fw: Framework, frameworks: dict[str, Framework]) -> str:
+    """The mapping key of the newest edition of the same family whose items are listed ("" if none)."""
     listed = [f for f in frameworks.values() if f.family == fw.family and f.items and f.mapping_key]
-    return f" (e.g. `{listed[-1].mapping_key}`)" if listed else ""
+    return listed[-1].mapping_key or "" if listed else ""
 
 
 def link(corpus: Corpus) -> None:
@@ -123,6 +124,4 @@ def check_coverage(corpus: Corpus) -> None:
         for index, item in enumerate(fw.items):
             if not item.covered and item.out_of_scope is None:
                 doc.error((*ptr, "items", index), "crosswalk-gap",
-                          f"{fw.name.ja} `{item.id}` is covered by no risk or mitigation",
-                          f"map a risk or mitigation to `{item.id}` under `{fw.mapping_key}`, or give the item "
-                          "`out_of_scope:` with the reason")
+                          {"framework": fw.name.ja, "item": item.id, "key": fw.mapping_key})

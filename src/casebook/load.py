@@ -56,8 +56,18 @@ class Trap:
     """A plain scalar that YAML 1.1 reads differently from what the writer probably meant."""
 
     raw: str
-    hint: str
+    why: str  # the `yaml11-trap` variant that explains it: bool, base60, octal, infinite, exponent
     kind: str  # "bool" (yes/no/on/off), "number" (base 60, octal, inf) or "text" (1e3 kept as text)
+    value: Any = None  # what YAML 1.1 made of it, when that is a number
+
+    @property
+    def hint(self) -> str:
+        """The variant reference for another code's diagnostic (``type``, ``enum``, ``range``)."""
+        return f"yaml11-trap:{self.why}"
+
+    @property
+    def params(self) -> dict[str, Any]:
+        return {"raw": self.raw, "read_as": self.value}
 
 
 @dataclass
@@ -94,10 +104,11 @@ class Document:
                 else node.start_mark
         return Location(self.path, mark.line + 1, mark.column + 1)
 
-    def error(self, pointer: Pointer, code: str, message: str, hint: str = "", key: bool = False,
-              severity: str = "error") -> None:
-        self.diagnostics.append(Diagnostic(self.location(pointer, key), code, message, hint, severity,
-                                           pointer_text(pointer)))
+    def error(self, pointer: Pointer, code: str, params: dict[str, Any] | None = None, key: bool = False,
+              severity: str = "", variant: str = "") -> None:
+        """Report ``code`` (a registered diagnostic code) at ``pointer`` with the parameters its texts use."""
+        self.diagnostics.append(Diagnostic(self.location(pointer, key), code, params or {}, severity,
+                                           pointer_text(pointer), variant))
 
 
 def _reparse(path: Path) -> yaml.Node | None:
@@ -131,17 +142,15 @@ def load_file(path: Path, max_bytes: int = MAX_BYTES) -> Document:
     doc = Document(path)
     try:
         if path.is_symlink():
-            doc.error((), "symlink", "record files must not be symbolic links",
-                      "replace the link with the file itself")
+            doc.error((), "symlink")
             return doc
         size = path.stat().st_size
         if size > max_bytes:
-            doc.error((), "file-too-large", f"file is {size:,} bytes; the limit is {max_bytes:,}",
-                      "split the record or move long material out of it")
+            doc.error((), "file-too-large", {"size": f"{size:,}", "limit": f"{max_bytes:,}"})
             return doc
         raw = path.read_bytes()
     except OSError as exc:
-        doc.error((), "unreadable", f"cannot read file: {exc.strerror or exc}")
+        doc.error((), "unreadable", {"reason": str(exc.strerror or exc)})
         return doc
     return load_bytes(raw, doc)
 
@@ -154,9 +163,8 @@ def load_bytes(raw: bytes, doc: Document) -> Document:
         line = before.count(b"\n") + 1
         # Columns count characters everywhere else (libyaml marks), so decode the line's valid prefix.
         col = len(before[before.rfind(b"\n") + 1:].decode("utf-8")) + 1
-        doc.diagnostics.append(Diagnostic(
-            Location(doc.path, line, col), "encoding",
-            f"invalid UTF-8 (byte 0x{raw[exc.start]:02x})", "save the file as UTF-8"))
+        doc.diagnostics.append(Diagnostic(Location(doc.path, line, col), "encoding",
+                                          {"byte": f"{raw[exc.start]:02x}"}))
         return doc
     return load_text(text.removeprefix("\ufeff"), doc)
 
@@ -164,23 +172,20 @@ def load_bytes(raw: bytes, doc: Document) -> Document:
 def load_text(text: str, doc: Document) -> Document:
     if "\x00" in text:
         doc.diagnostics.append(Diagnostic(_char_location(doc.path, text, text.index("\x00")), "encoding",
-                                          "file contains a NUL character", "save the file as UTF-8 text"))
+                                          variant="nul"))
         return doc
     # A cheap guard against bracket bombs only: brackets in quoted text count too, so its limit is far
     # above MAX_DEPTH; the walker reports real nesting beyond MAX_DEPTH at its place.
     depth = _flow_depth(text)
     if depth > MAX_FLOW_GUARD:
-        doc.error((), "too-deep", f"brackets nest {depth} levels deep; the limit is {MAX_DEPTH}",
-                  "records are never nested this deep; check the brackets")
+        doc.error((), "too-deep", {"depth": depth, "limit": MAX_DEPTH}, variant="brackets")
         return doc
     try:
         nodes = list(yaml.compose_all(text, Loader=_Loader))
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         loc = Location(doc.path, mark.line + 1, mark.column + 1) if mark else Location(doc.path, 1, 1)
-        msg = f"YAML syntax: {exc.problem or exc.context}"
-        doc.diagnostics.append(Diagnostic(loc, "yaml-syntax", msg,
-                                          "check indentation, colons and quotes around this place"))
+        doc.diagnostics.append(Diagnostic(loc, "yaml-syntax", {"problem": exc.problem or exc.context}))
         return doc
     except yaml.reader.ReaderError as exc:
         # Control characters: libyaml gives a byte offset, the pure-Python reader a character offset, so
@@ -188,29 +193,28 @@ def load_text(text: str, doc: Document) -> Document:
         char = exc.character if isinstance(exc.character, int) else None
         where = text.find(chr(char)) if char is not None else -1
         loc = _char_location(doc.path, text, where) if where >= 0 else Location(doc.path, 1, 1)
-        what = f" (U+{char:04X})" if char is not None else ""
-        doc.diagnostics.append(Diagnostic(loc, "yaml-syntax", f"YAML syntax: {exc.reason}{what}",
-                                          "delete the invisible control character at this place"))
+        doc.diagnostics.append(Diagnostic(loc, "yaml-syntax", {"problem": exc.reason,
+                                          "codepoint": f"{char:04X}" if char is not None else "?"},
+                                          variant="control"))
         return doc
     except (yaml.YAMLError, RecursionError) as exc:
-        doc.error((), "yaml-syntax", f"YAML syntax: {exc}")
+        doc.error((), "yaml-syntax", {"problem": str(exc)})
         return doc
     nodes = [n for n in nodes if n is not None]
     if not nodes:
-        doc.error((), "empty-file", "the file holds no data", "fill in the record or delete the file")
+        doc.error((), "empty-file")
         return doc
     if len(nodes) > 1:
         loc = nodes[1].start_mark
         doc.diagnostics.append(Diagnostic(Location(doc.path, loc.line + 1, loc.column + 1),
-                                          "multiple-documents", "a record file holds one YAML document",
-                                          "remove the extra `---` and what follows, or split the file"))
+                                          "multiple-documents"))
     if "&" in text:
         _check_anchors(text, doc)
     doc.root = nodes[0]
     doc.data = _Walker(doc).walk(nodes[0], ())
     if doc.data is None and not doc.diagnostics:
         # `---` alone, `~` or `null`: without a diagnostic the record would silently drop out of the corpus
-        doc.error((), "empty-file", "the file holds no data (only null)", "fill in the record or delete the file")
+        doc.error((), "empty-file", variant="only-null")
     return doc
 
 
@@ -241,10 +245,8 @@ def _check_anchors(text: str, doc: Document) -> None:
             anchor = getattr(event, "anchor", None)
             if anchor and not isinstance(event, yaml.AliasEvent):
                 m = event.start_mark
-                doc.diagnostics.append(Diagnostic(
-                    Location(doc.path, m.line + 1, m.column + 1), "anchor",
-                    f"YAML anchor `&{anchor}` is not allowed",
-                    "write the value out in full; anchors and aliases hide what a record says"))
+                doc.diagnostics.append(Diagnostic(Location(doc.path, m.line + 1, m.column + 1), "anchor",
+                                                  {"name": anchor}))
     except yaml.YAMLError:
         pass  # already reported by the composer
 
@@ -257,46 +259,40 @@ class _Walker:
     def walk(self, node: yaml.Node, ptr: Pointer) -> Any:
         doc = self.doc
         if id(node) in self.seen:
-            doc.error(ptr, "alias", "YAML alias (`*name`) is not allowed",
-                      "write the value out in full instead of referring to an anchor")
+            doc.error(ptr, "alias")
             return None
         self.seen.add(id(node))
         if len(ptr) > MAX_DEPTH:
-            doc.error(ptr, "too-deep", f"nesting deeper than {MAX_DEPTH} levels")
+            doc.error(ptr, "too-deep", {"limit": MAX_DEPTH})
             return None
         if isinstance(node, yaml.MappingNode):
             return self._mapping(node, ptr)
         if isinstance(node, yaml.SequenceNode):
             if node.tag != _T + "seq":
-                doc.error(ptr, "yaml-tag", f"YAML tag `{node.tag}` is not allowed", "remove the tag")
+                doc.error(ptr, "yaml-tag", {"tag": node.tag})
             return [self.walk(child, (*ptr, i)) for i, child in enumerate(node.value)]
         return self._scalar(node, ptr)
 
     def _mapping(self, node: yaml.MappingNode, ptr: Pointer) -> dict:
         doc = self.doc
         if node.tag != _T + "map":
-            doc.error(ptr, "yaml-tag", f"YAML tag `{node.tag}` is not allowed", "remove the tag")
+            doc.error(ptr, "yaml-tag", {"tag": node.tag})
         out: dict[str, Any] = {}
         first_key: dict[str, int] = {}
         for knode, vnode in node.value:
             kpos = (knode.start_mark.line + 1, knode.start_mark.column + 1)
             if not isinstance(knode, yaml.ScalarNode):
-                doc.diagnostics.append(Diagnostic(Location(doc.path, *kpos), "yaml-key",
-                                                  "a key must be a plain name", "use a simple text key"))
+                doc.diagnostics.append(Diagnostic(Location(doc.path, *kpos), "yaml-key"))
                 continue
             key = _nfc(knode.value)
             if key == "<<":
-                doc.diagnostics.append(Diagnostic(Location(doc.path, *kpos), "alias",
-                                                  "YAML merge key `<<` is not allowed",
-                                                  "write the fields out in full"))
+                doc.diagnostics.append(Diagnostic(Location(doc.path, *kpos), "alias", variant="merge"))
                 continue
             child = (*ptr, key)
             if key in first_key:
-                doc.diagnostics.append(Diagnostic(
-                    Location(doc.path, *kpos), "duplicate-key",
-                    f"duplicate key `{key}` (first at line {first_key[key]})",
-                    "merge the two entries; YAML would silently keep only the last one",
-                    field=pointer_text(child)))
+                doc.diagnostics.append(Diagnostic(Location(doc.path, *kpos), "duplicate-key",
+                                                  {"name": key, "first": first_key[key]},
+                                                  field=pointer_text(child)))
                 continue
             first_key[key] = kpos[0]
             out[key] = self.walk(vnode, child)
@@ -305,36 +301,31 @@ class _Walker:
     def _scalar(self, node: yaml.ScalarNode, ptr: Pointer) -> Any:
         doc, tag, value = self.doc, node.tag, node.value
         if tag not in _ALLOWED_SCALAR_TAGS:
-            doc.error(ptr, "yaml-tag", f"YAML tag `{tag}` is not allowed",
-                      "remove the tag; records hold only text, numbers, true/false and lists")
+            doc.error(ptr, "yaml-tag", {"tag": tag})
             return None
         if tag == _T + "str" or tag == _T + "timestamp":
             # Dates stay text (the schema checks their form); quoted scalars are always text.
             if not node.style and tag == _T + "str" and _EXP_NUMBER.match(value):
-                doc.traps[ptr] = Trap(value, f"`{value}` is read as text here but as a number by YAML 1.2 "
-                                      "tools; write the number in full (e.g. 1000) or quote the text", "text")
+                doc.traps[ptr] = Trap(value, "exponent", "text")
             return _nfc(value)
         if tag == _T + "null":
             return None
         if tag == _T + "bool":
             if value.lower() in ("true", "false"):
                 return value.lower() == "true"
-            doc.traps[ptr] = Trap(value, f"YAML 1.1 reads `{value}` as true/false; quote it (\"{value}\") "
-                                  "if you mean the word, or write true/false", "bool")
+            doc.traps[ptr] = Trap(value, "bool", "bool")
             return _SAFE.construct_yaml_bool(node)
         if tag == _T + "int":
             if ":" in value:
-                doc.traps[ptr] = Trap(value, f"YAML 1.1 reads `{value}` as a base-60 number "
-                                      f"({_SAFE.construct_yaml_int(node)}); quote it (\"{value}\")", "number")
+                doc.traps[ptr] = Trap(value, "base60", "number", _SAFE.construct_yaml_int(node))
             elif _LEADING_ZERO.match(value):
-                doc.traps[ptr] = Trap(value, f"`{value}` has a leading zero and YAML 1.1 reads it as octal "
-                                      f"({_SAFE.construct_yaml_int(node)}); quote it or drop the zero", "number")
+                doc.traps[ptr] = Trap(value, "octal", "number", _SAFE.construct_yaml_int(node))
             return _SAFE.construct_yaml_int(node)
         result = _SAFE.construct_yaml_float(node)
         if result != result or result in (float("inf"), float("-inf")):
-            doc.traps[ptr] = Trap(value, f"`{value}` is not a finite number; quote it if you mean text", "number")
+            doc.traps[ptr] = Trap(value, "infinite", "number")
         elif ":" in value:
-            doc.traps[ptr] = Trap(value, f"YAML 1.1 reads `{value}` as a base-60 number; quote it", "number")
+            doc.traps[ptr] = Trap(value, "base60", "number", result)
         return result
 
 

@@ -14,6 +14,7 @@ from referencing import Registry, Resource
 
 from .fastcheck import compiled, ecma_regex
 from .load import Document, Pointer, pointer_text
+from .messages import Either, Term
 from .schemas import all_schemas, schema_for
 
 _PY_TYPES = {dict: "object", list: "array", str: "string", bool: "boolean", int: "integer",
@@ -62,10 +63,9 @@ def check(doc: Document, stem: str) -> None:
         if ptr in flagged:
             continue
         if trap.kind == "bool":
-            doc.error(ptr, "yaml11-trap", f"`{trap.raw}` was read as a boolean", trap.hint,
-                      severity="warning")
+            doc.error(ptr, "yaml11-trap", trap.params, severity="warning", variant="read-bool")
         elif trap.kind == "number":
-            doc.error(ptr, "yaml11-trap", f"`{trap.raw}` was read as a different number", trap.hint)
+            doc.error(ptr, "yaml11-trap", trap.params, variant=trap.why)
 
 
 def _leaves(err: SchemaError) -> list[SchemaError]:
@@ -76,8 +76,10 @@ def _leaves(err: SchemaError) -> list[SchemaError]:
     return [err]
 
 
-def _description(schema: dict[str, Any]) -> str:
-    return (schema.get("description") or "").split("\n")[0]
+def _description(schema: dict[str, Any]) -> dict[str, str]:
+    """A schema's description as {ja, en}: its first line is Japanese, its second English."""
+    lines = (schema.get("description") or "").split("\n")
+    return {"ja": lines[0], "en": lines[1] if len(lines) > 1 else lines[0]}
 
 
 def _report(doc: Document, err: SchemaError, flagged: set[Pointer], missing: set[Pointer]) -> None:
@@ -89,8 +91,9 @@ def _report(doc: Document, err: SchemaError, flagged: set[Pointer], missing: set
             if key in known:
                 continue
             guess = difflib.get_close_matches(key, known, n=1, cutoff=0.6)
-            hint = f"did you mean `{guess[0]}`?" if guess else f"allowed fields: {', '.join(known)}"
-            doc.error((*ptr, key), "unknown-field", f"unknown field `{key}`", hint, key=True)
+            doc.error((*ptr, key), "unknown-field", {"name": key, "guess": guess[0] if guess else "",
+                                                      "allowed": ", ".join(known)},
+                      key=True, variant="" if guess else "list")
         return
     if kind == "required" and isinstance(value, dict):
         # jsonschema yields one error per missing name, each carrying the whole list: report the list once
@@ -100,8 +103,8 @@ def _report(doc: Document, err: SchemaError, flagged: set[Pointer], missing: set
         for name in err.validator_value:
             if name not in value:
                 sub = schema.get("properties", {}).get(name, {})
-                hint = f"add `{name}:` — {_description(sub)}" if sub else f"add `{name}:`"
-                doc.error(ptr, "missing-field", f"missing required field `{name}`", hint, key=True)
+                doc.error(ptr, "missing-field", {"name": name, "description": _description(sub)}, key=True,
+                          variant="" if sub.get("description") else "bare")
         return
     if kind == "format" and ptr in flagged:
         return  # a date that already fails its pattern is not also "not a real calendar date"
@@ -109,51 +112,52 @@ def _report(doc: Document, err: SchemaError, flagged: set[Pointer], missing: set
     trap = doc.traps.get(ptr)
     if kind == "type":
         want = err.validator_value
-        want = " or ".join(want) if isinstance(want, list) else want
+        wants = want if isinstance(want, list) else [want]
         got = _PY_TYPES.get(type(value), type(value).__name__)
+        params: dict[str, Any] = {"want": Either(tuple(wants)), "got": Term(got), "value": _short(value),
+                                  "description": _description(schema)}
         if trap:
-            hint = trap.hint
+            params.update(trap.params, value=trap.raw)  # what the contributor typed, not what YAML made of it
+            variant = trap.hint
         elif want == "integer" and isinstance(value, float) and value.is_integer():
-            hint = f"write {int(value)} without a decimal point"
+            params["whole"], variant = int(value), "decimal"
         elif want == "object" and got == "string" and "ja" in schema.get("properties", {}):
-            hint = "write text as a mapping: `{ja: \"…\"}` (add `en:` for English)"
+            variant = "text-mapping"
         else:
-            hint = _description(schema)
-        doc.error(ptr, "type", f"expected {want}, found {got} `{_short(value)}`", hint)
+            variant = ""
+        doc.error(ptr, "type", params, variant=variant)
     elif kind == "enum":
         allowed = [str(v) for v in err.validator_value]
         # `x-aliases` in a schema maps everyday names to the value (kansai → kinki); spelling is no guide there
         alias = schema.get("x-aliases", {}).get(str(value).lower())
         guess = [alias] if alias else difflib.get_close_matches(str(value), allowed, n=1, cutoff=0.5)
-        hint = (f"did you mean `{guess[0]}`? " if guess else "") + "allowed: " + ", ".join(allowed)
-        doc.error(ptr, "enum", f"`{_short(value)}` is not an allowed value", trap.hint if trap else hint)
+        params = {"value": _short(value), "allowed": ", ".join(allowed), "guess": guess[0] if guess else "",
+                  **(trap.params if trap else {})}
+        doc.error(ptr, "enum", params, variant=trap.hint if trap else ("guess" if guess else ""))
     elif kind == "pattern" and isinstance(value, str):
         odd = [c for c in value if ord(c) > 127 or unicodedata.category(c) in ("Cf", "Cc")]
         if odd:
             names = ", ".join(sorted({f"U+{ord(c):04X} {unicodedata.name(c, 'UNNAMED')}" for c in odd}))
-            doc.error(ptr, "non-ascii-id", f"`{_short(value)}` contains characters that are not plain "
-                      f"ASCII: {names}", "ids use ASCII letters, digits and hyphens only; retype it "
-                      "with a half-width keyboard")
+            doc.error(ptr, "non-ascii-id", {"value": _short(value), "names": names})
         else:
-            doc.error(ptr, "pattern", f"`{_short(value)}` does not have the expected form",
-                      f"{_description(schema)} (pattern {err.validator_value})")
+            doc.error(ptr, "pattern", {"value": _short(value), "description": _description(schema),
+                                       "pattern": err.validator_value})
     elif kind in ("minimum", "maximum", "exclusiveMinimum", "exclusiveMaximum"):
         lo, hi = schema.get("minimum", "…"), schema.get("maximum", "…")
-        doc.error(ptr, "range", f"{_short(value)} is outside the allowed range {lo}–{hi}",
-                  trap.hint if trap else _description(schema))
+        doc.error(ptr, "range", {"value": _short(value), "low": lo, "high": hi,
+                                 "description": _description(schema), **(trap.params if trap else {})},
+                  variant=trap.hint if trap else "")
     elif kind in ("minItems", "maxItems"):
         lo, hi = schema.get("minItems", 0), schema.get("maxItems", "…")
-        doc.error(ptr, "count", f"{len(value)} item(s); between {lo} and {hi} are required",
-                  _description(schema))
+        doc.error(ptr, "count", {"count": len(value), "low": lo, "high": hi, "description": _description(schema)})
     elif kind in ("minLength", "maxLength"):
-        doc.error(ptr, "length", f"text length {len(value)} is outside the allowed bounds",
-                  _description(schema))
+        doc.error(ptr, "length", {"length": len(value), "description": _description(schema)})
     elif kind == "format":
-        doc.error(ptr, "date", f"`{_short(value)}` is not a real calendar date", "write YYYY-MM-DD")
+        doc.error(ptr, "date", {"value": _short(value)})
     elif kind == "uniqueItems":
-        doc.error(ptr, "duplicate-item", "the list repeats an entry", "remove the repeated entry")
+        doc.error(ptr, "duplicate-item")
     else:
-        doc.error(ptr, "schema", err.message, _description(schema))
+        doc.error(ptr, "schema", {"detail": err.message, "description": _description(schema)})
 
 
 def _short(value: Any, limit: int = 60) -> str:

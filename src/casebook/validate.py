@@ -61,8 +61,7 @@ def discover(root: Path) -> tuple[list[Path], list[Path], list[Diagnostic]]:
     catalog_dir = root / CATALOG_DIR
     catalog = sorted(catalog_dir.rglob("*.yaml")) if catalog_dir.is_dir() else []
     for stray in sorted(catalog_dir.rglob("*.yml")) if catalog_dir.is_dir() else []:
-        diags.append(Diagnostic(Location(stray), "file-name", "catalogue files end in `.yaml`",
-                                f"rename to {stray.with_suffix('.yaml').name}"))
+        diags.append(Diagnostic(Location(stray), "file-name", {"name": stray.with_suffix(".yaml").name}))
     cases: list[Path] = []
     cases_dir = root / CASES_DIR
     if cases_dir.is_dir():
@@ -71,35 +70,25 @@ def discover(root: Path) -> tuple[list[Path], list[Path], list[Diagnostic]]:
                 continue
             if entry.name.startswith(".") and entry.is_dir() and not entry.is_symlink():
                 # a hidden folder is never published; say so rather than skip a contribution silently
-                diags.append(Diagnostic(Location(entry), "folder-name",
-                                        f"hidden folder `{entry.name}` is not a case study and is not published",
-                                        "rename it to the case id (lower-case ASCII letters, digits, hyphens)"))
+                diags.append(Diagnostic(Location(entry), "folder-name", {"name": entry.name}, variant="hidden"))
                 continue
             if entry.is_symlink():
-                diags.append(Diagnostic(Location(entry), "symlink", "case folders must not be symbolic links",
-                                        "replace the link with a real folder"))
+                diags.append(Diagnostic(Location(entry), "symlink", variant="folder"))
                 continue
             if not entry.is_dir():
-                diags.append(Diagnostic(Location(entry), "stray-file",
-                                        "only case-study folders belong in casestudies/",
-                                        f"move it into casestudies/<id>/{CASE_FILE}"))
+                diags.append(Diagnostic(Location(entry), "stray-file"))
                 continue
             if not _FOLDER_NAME.fullmatch(entry.name):  # `$` alone would accept a final newline
                 odd = "".join(sorted({c for c in entry.name if ord(c) > 127 or not c.isalnum()} - {"-"}))
                 diags.append(Diagnostic(Location(entry), "folder-name",
-                                        f"folder name `{entry.name}` is not a valid case id"
-                                        + (f" (unexpected characters: {odd!r})" if odd else ""),
-                                        "use lower-case ASCII letters, digits and hyphens"))
+                                        {"name": entry.name, "odd": repr(odd)}, variant="" if odd else "form"))
                 continue
             case_file = entry / CASE_FILE
             if not case_file.is_file():
-                diags.append(Diagnostic(Location(entry), "missing-case-file", f"folder has no {CASE_FILE}",
-                                        f"add {CASE_FILE} (casebook new {entry.name}) or remove the folder"))
+                diags.append(Diagnostic(Location(entry), "missing-case-file", {"name": entry.name}))
                 continue
             for link in (p for p in entry.rglob("*") if p.is_symlink()):
-                diags.append(Diagnostic(Location(link), "symlink",
-                                        "case folders must not contain symbolic links",
-                                        "copy the file into the folder instead of linking it"))
+                diags.append(Diagnostic(Location(link), "symlink", variant="inside"))
             cases.append(case_file)
     return catalog, cases, diags
 
@@ -160,8 +149,7 @@ def _validate(root: Path, today: dt.date | None, only_cases: list[Path] | None) 
                    if k not in builder.singletons and k not in builder.items and k not in refused_kinds]
         for kind in missing:
             diags.append(Diagnostic(Location(root / CATALOG_DIR), "missing-catalog",
-                                    f"no `{kind}:` catalogue in {CATALOG_DIR}",
-                                    f"add a file whose top-level key is `{kind}:`"))
+                                    {"kind": kind, "folder": str(CATALOG_DIR)}))
     else:
         docs_by_path = {d.path: d for d in documents}
         check_corpus(corpus, docs_by_path)
@@ -243,19 +231,20 @@ def _catalog_kind(doc: Document) -> str | None:
     kinds = [k for k in keys if k in CATALOG_KINDS]
     if len(keys) == 1 and kinds:
         return kinds[0]
-    hint = "a catalogue file has exactly one top-level key: " + ", ".join(CATALOG_KINDS)
+    kinds_text = ", ".join(CATALOG_KINDS)
     if not keys:
-        doc.error((), "catalog-kind", "the file is not a mapping with one top-level key", hint)
+        doc.error((), "catalog-kind", {"kinds": kinds_text}, variant="shape")
     else:
         import difflib
 
         for key in keys:
             if key not in CATALOG_KINDS:
                 guess = difflib.get_close_matches(key, list(CATALOG_KINDS), n=1)
-                doc.error((key,), "catalog-kind", f"unknown catalogue `{key}`",
-                          f"did you mean `{guess[0]}`?" if guess else hint, key=True)
+                doc.error((key,), "catalog-kind",
+                          {"name": key, "guess": guess[0] if guess else "", "kinds": kinds_text}, key=True,
+                          variant="" if guess else "list")
         if len(kinds) > 1:
-            doc.error((kinds[1],), "catalog-kind", "one catalogue per file", hint, key=True)
+            doc.error((kinds[1],), "catalog-kind", {"kinds": kinds_text}, key=True, variant="count")
     return None
 
 
@@ -324,15 +313,10 @@ def _scan_pii(doc: Document, strings: list[tuple[Pointer, str]]) -> None:
                 # reviewer (a note, which does not fail the run) with the reason given for it.
                 reason = allowed[hit].get("reason") if isinstance(allowed[hit].get("reason"), str) else ""
                 doc.notes.append(Diagnostic(doc.location(ptr), "pii-allowed",
-                                            f"{finding.message} is published: allowed by pii_allow/{hit}"
-                                            + (f" ({reason})" if reason else ""),
-                                            "check that the reason holds before merging", "note",
-                                            pointer_text(ptr)))
+                                            {"text": finding.text, "index": hit, "reason": reason or "—"},
+                                            field=pointer_text(ptr)))
                 continue
-            doc.error(ptr, finding.code, finding.message,
-                      "remove or anonymise it; if it is not personal data, add a `pii_allow` entry "
-                      "quoting the text with the reason")
+            doc.error(ptr, finding.code, {"text": finding.text})
     for t, i in allow_texts.items():
         if i not in used:
-            doc.error(("pii_allow", i), "unused-allowance", f"pii_allow entry `{t}` matches nothing",
-                      "remove the stale allowance", severity="warning")
+            doc.error(("pii_allow", i), "unused-allowance", {"text": t})

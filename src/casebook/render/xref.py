@@ -23,6 +23,7 @@ import html
 import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
+from typing import Any
 
 #: A reference as written: ``[[ref:P4-2]]`` or ``[[num:P4]]``.
 REF = re.compile(r"\[\[(ref|num):([^\[\]\s]{1,80})\]\]")
@@ -105,9 +106,9 @@ class Problem:
     """A reference or a typed number the validator refuses, with its place in the text."""
 
     offset: int  # character offset in the text
-    code: str  # "unknown-ref" | "hard-number"
-    message: str
-    hint: str
+    code: str  # "unknown-ref" | "hard-number" (texts in casebook/messages/diagnostics.yaml)
+    params: dict[str, Any]
+    variant: str = ""
 
 
 def problems(text: str, known: Iterable[str] | None, *, refuse_numbers: bool = True) -> list[Problem]:
@@ -120,16 +121,12 @@ def problems(text: str, known: Iterable[str] | None, *, refuse_numbers: bool = T
             if ident in ids:
                 continue
             close = difflib.get_close_matches(ident, sorted(ids), n=3, cutoff=0.6)
-            hint = (f"did you mean {' or '.join(f'`[[{m.group(1)}:{c}]]`' for c in close)}?" if close
-                    else "use the id of a chapter (P4, ch-method), clause (P4-2), case or record")
-            out.append(Problem(m.start(), "unknown-ref", f"reference to unknown id `{ident}`", hint))
+            guesses = [f"`[[{m.group(1)}:{c}]]`" for c in close]
+            out.append(Problem(m.start(), "unknown-ref", {"id": ident, "guesses": guesses},
+                               "" if close else "list"))
     if refuse_numbers:
         for m in HARD_NUMBER.finditer(text):
-            out.append(Problem(m.start(), "hard-number",
-                               f"「{m.group(0)}」 is a number typed by hand; the site and the PDF number "
-                               "chapters differently",
-                               "refer by id: `[[ref:P4]]` shows 「第4章（…）」 on the site and the PDF's own "
-                               "number; `[[num:P4]]` shows the number alone"))
+            out.append(Problem(m.start(), "hard-number", {"text": m.group(0)}))
     return out
 
 
