@@ -154,6 +154,7 @@ class SiteRenderer:
             value=format_value, interval=format_interval, extlink=lambda u, lb=None: frag(extlink(u, lb)),
             wording=self.wording_label, crosswalk=self.crosswalk_rows, item_anchor=item_anchor,
             diffmark=lambda segments, side: frag(diffmark(segments, side)),
+            titled=lambda label, title: frag(f'<span title="{attr(title)}">{inline(label)}</span>'),
         )
 
     def crosswalk_rows(self, mappings) -> list[tuple]:
