@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import Any, TypeVar
 
 from . import crosswalk
-from .load import Document, Pointer
+from .load import Document, Pointer, pointer_text
 from .messages import Term
 from .model import (
     AppliedMitigation,
@@ -449,6 +449,8 @@ def _dangling(doc: Document, ptr: Pointer, rid: str, what: str, table: dict[str,
     """``what`` is a term of the message registry (risk, mitigation, provision, metric, …)."""
     import difflib
 
+    if any(d.field == pointer_text(ptr) for d in doc.diagnostics):
+        return  # the value is already reported (e.g. typed full-width); one message per mistake
     guess = difflib.get_close_matches(rid, list(table), n=1, cutoff=0.6)
     # Contributors of case studies never edit the catalogue (CONTRIBUTING): they ask the editors instead.
     variant = "" if guess else ("case" if doc.kind == "casestudy" else "catalog")

@@ -15,6 +15,7 @@ from typing import Any, ClassVar
 
 import yaml
 
+from . import keyboard
 from .diagnostics import Diagnostic
 from .errors import Location
 
@@ -179,6 +180,12 @@ def load_text(text: str, doc: Document) -> Document:
     depth = _flow_depth(text)
     if depth > MAX_FLOW_GUARD:
         doc.error((), "too-deep", {"depth": depth, "limit": MAX_DEPTH}, variant="brackets")
+        return doc
+    # A full-width colon or indent breaks the YAML a line later with an unrelated message: name the
+    # character on its own line instead, and read no further until it is retyped.
+    if mistakes := keyboard.scan(text):
+        for m in mistakes:
+            doc.diagnostics.append(Diagnostic(Location(doc.path, m.line, m.column), m.code, m.params))
         return doc
     try:
         nodes = list(yaml.compose_all(text, Loader=_Loader))

@@ -12,6 +12,7 @@ from jsonschema import Draft202012Validator, FormatChecker, validators
 from jsonschema.exceptions import ValidationError as SchemaError
 from referencing import Registry, Resource
 
+from . import keyboard
 from .fastcheck import compiled, ecma_regex
 from .load import Document, Pointer, pointer_text
 from .messages import Either, Term
@@ -47,8 +48,12 @@ def validator(stem: str) -> Draft202012Validator:
     return _Validator(schema_for(stem), registry=_registry(), format_checker=FormatChecker(formats=["date"]))
 
 
-def check(doc: Document, stem: str) -> None:
-    """Append a diagnostic to ``doc`` for every schema violation."""
+# The display labels and aliases of each closed vocabulary, by its set of codes: {codes: {label: code}}.
+Labels = dict[frozenset[str], dict[str, str]]
+
+
+def check(doc: Document, stem: str, labels: Labels | None = None) -> None:
+    """Append a diagnostic to ``doc`` for every schema violation; ``labels`` turn 「関西」 into `kinki`."""
     flagged: set[Pointer] = set()
     missing: set[Pointer] = set()
     # Where the loader refused a value (alias, tag, depth) it left None; a type error there would only
@@ -58,7 +63,7 @@ def check(doc: Document, stem: str) -> None:
         for err in validator(stem).iter_errors(doc.data):
             for leaf in _leaves(err):
                 if pointer_text(tuple(leaf.absolute_path)) not in refused:
-                    _report(doc, leaf, flagged, missing)
+                    _report(doc, leaf, flagged, missing, labels or {})
     for ptr, trap in doc.traps.items():
         if ptr in flagged:
             continue
@@ -82,13 +87,24 @@ def _description(schema: dict[str, Any]) -> dict[str, str]:
     return {"ja": lines[0], "en": lines[1] if len(lines) > 1 else lines[0]}
 
 
-def _report(doc: Document, err: SchemaError, flagged: set[Pointer], missing: set[Pointer]) -> None:
+def _wide(doc: Document, ptr: Pointer, value: str, ascii_form: str, key: bool = False) -> None:
+    """A value (or key) typed full-width where its half-width form is what was meant."""
+    doc.error(ptr, "fullwidth-character", {"value": _short(value), "chars": keyboard.wide_characters(value),
+                                           "ascii": ascii_form}, key=key)
+
+
+def _report(doc: Document, err: SchemaError, flagged: set[Pointer], missing: set[Pointer],
+            labels: Labels | None = None) -> None:
     ptr: Pointer = tuple(err.absolute_path)
     kind, value, schema = err.validator, err.instance, err.schema
+    folded = keyboard.fold(value) if isinstance(value, str) else None
     if kind == "additionalProperties" and isinstance(value, dict):
         known = sorted(schema.get("properties", {}))
         for key in value:
             if key in known:
+                continue
+            if keyboard.fold(key) in known:
+                _wide(doc, (*ptr, key), key, keyboard.fold(key), key=True)
                 continue
             guess = difflib.get_close_matches(key, known, n=1, cutoff=0.6)
             doc.error((*ptr, key), "unknown-field", {"name": key, "guess": guess[0] if guess else "",
@@ -100,8 +116,9 @@ def _report(doc: Document, err: SchemaError, flagged: set[Pointer], missing: set
         if ptr in missing:
             return
         missing.add(ptr)
+        typed_wide = {keyboard.fold(k) for k in value if isinstance(k, str)}
         for name in err.validator_value:
-            if name not in value:
+            if name not in value and name not in typed_wide:  # ｕｓｅ＿ｌｅｖｅｌ: is reported as typed full-width
                 sub = schema.get("properties", {}).get(name, {})
                 doc.error(ptr, "missing-field", {"name": name, "description": _description(sub)}, key=True,
                           variant="" if sub.get("description") else "bare")
@@ -110,7 +127,11 @@ def _report(doc: Document, err: SchemaError, flagged: set[Pointer], missing: set
         return  # a date that already fails its pattern is not also "not a real calendar date"
     flagged.add(ptr)
     trap = doc.traps.get(ptr)
-    if kind == "type":
+    if kind == "type" and folded is not None and folded != value and _number(folded) is not None \
+            and {"integer", "number"} & set(err.validator_value if isinstance(err.validator_value, list)
+                                            else [err.validator_value]):
+        _wide(doc, ptr, value, folded)
+    elif kind == "type":
         want = err.validator_value
         wants = want if isinstance(want, list) else [want]
         got = _PY_TYPES.get(type(value), type(value).__name__)
@@ -126,6 +147,11 @@ def _report(doc: Document, err: SchemaError, flagged: set[Pointer], missing: set
         else:
             variant = ""
         doc.error(ptr, "type", params, variant=variant)
+    elif kind == "enum" and folded is not None and folded != value and folded in err.validator_value:
+        _wide(doc, ptr, value, folded)
+    elif kind == "enum" and (code := _label_code(value, err.validator_value, labels or {})):
+        doc.error(ptr, "enum", {"value": _short(value), "code": code, "allowed": "", "guess": code},
+                  variant="label")
     elif kind == "enum":
         allowed = [str(v) for v in err.validator_value]
         # `x-aliases` in a schema maps everyday names to the value (kansai → kinki); spelling is no guide there
@@ -134,6 +160,12 @@ def _report(doc: Document, err: SchemaError, flagged: set[Pointer], missing: set
         params = {"value": _short(value), "allowed": ", ".join(allowed), "guess": guess[0] if guess else "",
                   **(trap.params if trap else {})}
         doc.error(ptr, "enum", params, variant=trap.hint if trap else ("guess" if guess else ""))
+    elif kind == "pattern" and isinstance(value, str) and folded != value \
+            and ecma_regex(err.validator_value).search(folded):
+        _wide(doc, ptr, value, folded)
+    elif kind == "pattern" and isinstance(value, str) and schema.get("format") == "date":
+        iso = keyboard.iso_date(value)
+        doc.error(ptr, "japanese-date", {"value": _short(value), "iso": iso or ""}, variant="" if iso else "unknown")
     elif kind == "pattern" and isinstance(value, str):
         odd = [c for c in value if ord(c) > 127 or unicodedata.category(c) in ("Cf", "Cc")]
         if odd:
@@ -158,6 +190,29 @@ def _report(doc: Document, err: SchemaError, flagged: set[Pointer], missing: set
         doc.error(ptr, "duplicate-item")
     else:
         doc.error(ptr, "schema", {"detail": err.message, "description": _description(schema)})
+
+
+def _number(text: str) -> int | float | None:
+    try:
+        return int(text)
+    except ValueError:
+        try:
+            return float(text)
+        except ValueError:
+            return None
+
+
+def _label_code(value: Any, allowed: list, labels: Labels) -> str | None:
+    """The code whose display label or alias ``value`` is (「関西」 → `kinki`), from the vocabulary data."""
+    if not isinstance(value, str):
+        return None
+    codes = frozenset(str(v) for v in allowed)
+    for vocabulary, by_label in labels.items():
+        if codes <= vocabulary:
+            code = by_label.get(keyboard.fold(value).strip().lower())
+            if code in codes:
+                return code
+    return None
 
 
 def _short(value: Any, limit: int = 60) -> str:

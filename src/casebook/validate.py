@@ -12,7 +12,7 @@ from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from . import crosswalk, pii, schema
+from . import crosswalk, keyboard, pii, schema
 from .build import Builder, each_string
 from .checks import (
     check_case,
@@ -112,7 +112,8 @@ def _validate(root: Path, today: dt.date | None, only_cases: list[Path] | None) 
     if only_cases is not None:
         wanted = {p.resolve() for p in only_cases}
         case_files = [p for p in case_files if p.resolve() in wanted or p.parent.resolve() in wanted]
-    jobs = [(p, False, today) for p in catalog_files] + [(p, True, today) for p in case_files]
+    labels = vocabulary_labels(root)
+    jobs = [(p, False, today, labels) for p in catalog_files] + [(p, True, today, labels) for p in case_files]
     staged = _run_stages(jobs)
     documents = [doc for doc, _ok in staged]
     check_case_ids([doc for doc in documents if doc.kind == "casestudy" and doc.data is not None])
@@ -172,11 +173,36 @@ def content_pages(root: Path) -> list[Path]:
     return sorted(p for p in folder.rglob("*.md") if p.is_file()) if folder.is_dir() else []
 
 
+Job = tuple[Path, bool, dt.date, schema.Labels]
+
+
+def vocabulary_labels(root: Path) -> schema.Labels:
+    """Each closed vocabulary's display labels and aliases (content/catalog/vocabularies.yaml), so that a
+    contributor who writes what the site shows (関西, 信用金庫, 実施済み) is told the code to write."""
+    path = root / CATALOG_DIR / "vocabularies.yaml"
+    doc = load_file(path) if path.is_file() else None
+    body = doc.data.get("vocabularies") if doc is not None and isinstance(doc.data, dict) else None
+    out: schema.Labels = {}
+    for values in (body.values() if isinstance(body, dict) else []):
+        if not isinstance(values, dict):
+            continue  # the schema check of the file itself reports it
+        by_label: dict[str, str] = {}
+        for code, entry in values.items():
+            if not isinstance(entry, dict):
+                continue
+            names = [entry.get("ja"), entry.get("en"), *(entry.get("aliases") or [])]
+            for name in names:
+                if isinstance(name, str) and name.strip():
+                    by_label.setdefault(keyboard.fold(name).strip().lower(), str(code))
+        out[frozenset(str(c) for c in values)] = by_label
+    return out
+
+
 # Below this many files the start-up of worker processes costs more than it saves.
 PARALLEL_THRESHOLD = 200
 
 
-def _run_stages(jobs: list[tuple[Path, bool, dt.date]]) -> list[tuple[Document, bool]]:
+def _run_stages(jobs: list[Job]) -> list[tuple[Document, bool]]:
     """Run the per-file stage for every file, on every core when there are many files."""
     workers = min(os.cpu_count() or 1, 8)
     workers = int(os.environ.get("CASEBOOK_WORKERS", workers))
@@ -191,18 +217,18 @@ def _run_stages(jobs: list[tuple[Path, bool, dt.date]]) -> list[tuple[Document, 
         return list(pool.map(_stage_detached, jobs, chunksize=chunk))
 
 
-def _stage(job: tuple[Path, bool, dt.date]) -> tuple[Document, bool]:
+def _stage(job: Job) -> tuple[Document, bool]:
     """Everything that needs only one file: load, schema, single-record checks, PII.
 
     Returns the document and whether it may be built on (no load or schema errors).
     """
-    path, is_case, today = job
+    path, is_case, today, labels = job
     doc = load_file(path)
     if doc.data is None:
         return doc, False
     if is_case:
         doc.kind = "casestudy"
-        schema.check(doc, "casestudy")
+        schema.check(doc, "casestudy", labels)
         check_case(doc, today)
     else:
         doc.kind = _catalog_kind(doc)
@@ -215,7 +241,7 @@ def _stage(job: tuple[Path, bool, dt.date]) -> tuple[Document, bool]:
     return doc, built_on
 
 
-def _stage_detached(job: tuple[Path, bool, dt.date]) -> tuple[Document, bool]:
+def _stage_detached(job: Job) -> tuple[Document, bool]:
     """The stage, dropping the parse tree: keeping 1,000 trees alive cost 500 MB and most of the time.
 
     The few records that later need a position (a cross-record error) re-read their file.
