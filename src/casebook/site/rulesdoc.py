@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import io
 import re
+from collections.abc import Callable
 
 from docx import Document
 from docx.enum.text import WD_COLOR_INDEX
@@ -17,6 +18,7 @@ from docx.oxml.ns import qn
 from docx.shared import Pt
 
 from ..model import Corpus, Mitigation, Provision, Risk
+from ..render.xref import REF, Target, label
 from .adoption import article_numbers, messages, normalise_zip
 
 _PLACEHOLDER = re.compile(r"(【[^】]{1,20}】)")
@@ -33,9 +35,33 @@ def _runs(paragraph, text: str) -> None:
                 run.font.highlight_color = WD_COLOR_INDEX.YELLOW
 
 
-def _text(text: str, numbers: dict[str, int], replace: list[list[str]]) -> list[tuple[bool, str]]:
-    """Prose → (is list item, line) paragraphs; clause ids become 条 numbers."""
-    text = _MARKUP.sub("", text)
+def _resolver(corpus: Corpus) -> Callable[[str], Target | None]:
+    """References by id as this document numbers them: chapters 第n章, clauses 第n条, records by name."""
+    policy = corpus.policy
+    chapters = {ch.id: (f"第{n}章", ch.title.ja) for n, ch in enumerate(policy.chapters if policy else [], 1)}
+    clauses = {cl.id: (f"第{n}条", cl.title.ja) for cl_id, n in article_numbers(policy).items()
+               for cl in (policy.clauses if policy else []) if cl.id == cl_id}
+
+    def resolve(record_id: str) -> Target | None:
+        if record_id in chapters or record_id in clauses:
+            number, title = chapters.get(record_id) or clauses[record_id]
+            return Target(number, title)
+        record = corpus.record(record_id)
+        name = getattr(record, "name", None) or getattr(record, "title", None)
+        return Target("", name.ja) if name is not None else None
+
+    return resolve
+
+
+def _text(text: str, numbers: dict[str, int], replace: list[list[str]],
+          resolve: Callable[[str], Target | None]) -> list[tuple[bool, str]]:
+    """Prose → (is list item, line) paragraphs; references by id become this document's 章 and 条 numbers."""
+
+    def ref(m: re.Match) -> str:
+        target = resolve(m.group(2))
+        return label(m.group(1), target) if target else m.group(2)
+
+    text = _MARKUP.sub("", REF.sub(ref, text))
     for old, new in replace:
         text = text.replace(old, new)
     text = re.sub(r"\b(P\d+-\d+)\b", lambda m: f"第{numbers[m.group(1)]}条" if m.group(1) in numbers
@@ -58,6 +84,7 @@ def rules_docx(corpus: Corpus) -> bytes:
     policy = corpus.policy
     pub = corpus.publication
     numbers = article_numbers(policy)
+    resolve = _resolver(corpus)
     doc = Document()
     for name in ("Normal", "Title", "Heading 1", "Heading 2", "List Bullet"):
         style = doc.styles[name]
@@ -74,7 +101,7 @@ def rules_docx(corpus: Corpus) -> bytes:
         doc.add_heading(msg["chapter"].format(n=n, title=chapter.title.ja), level=1)
         for clause in chapter.clauses:
             doc.add_heading(msg["article"].format(n=numbers[clause.id], title=clause.title.ja), level=2)
-            paragraphs = _text(clause.text.ja, numbers, msg["replace"])
+            paragraphs = _text(clause.text.ja, numbers, msg["replace"], resolve)
             numbered = sum(1 for is_item, _ in paragraphs if not is_item) > 1
             k = 0
             for is_item, line in paragraphs:
@@ -90,8 +117,8 @@ def rules_docx(corpus: Corpus) -> bytes:
     doc.add_heading(msg["sources_heading"], level=1)
     table = doc.add_table(rows=1, cols=len(msg["sources_columns"]))
     table.style = "Table Grid"
-    for cell, label in zip(table.rows[0].cells, msg["sources_columns"], strict=True):
-        cell.text = label
+    for cell, heading in zip(table.rows[0].cells, msg["sources_columns"], strict=True):
+        cell.text = heading
     for clause in policy.clauses if policy else []:
         provisions = [r.citation for r in clause.cites if isinstance(r, Provision)]
         records = [f"{r.name.ja}（{r.id}）" for r in clause.cites if isinstance(r, Risk | Mitigation)]
