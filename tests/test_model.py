@@ -180,7 +180,8 @@ def test_reverse_lists_count_each_case_once(tmp_path: Path) -> None:
     src = (root / "casestudies" / "sample-chatbot" / "case.yaml").read_text(encoding="utf-8")
     (root / "casestudies" / "second-case").mkdir()
     (root / "casestudies" / "second-case" / "case.yaml").write_text(
-        src.replace("id: sample-chatbot", "id: second-case"), encoding="utf-8")
+        src.replace("id: sample-chatbot", "id: second-case").replace("（試験用）", "（試験用 2）")
+        .replace("(test)", "(test 2)"), encoding="utf-8")
     result = validate(root, today=TODAY)
     assert result.ok, [d.text() for d in result.report.diagnostics]
     c = result.corpus

@@ -230,6 +230,7 @@ def test_allowance_is_per_file(tmp_path: Path) -> None:
     other.mkdir()
     text = (root / "casestudies" / "sample-chatbot" / "case.yaml").read_text(encoding="utf-8")
     text = text.replace("id: sample-chatbot", "id: other-case").split("pii_allow:")[0]
+    text = text.replace("（試験用）", "（試験用 2）").replace("(test)", "(test 2)")  # titles are unique
     (other / "case.yaml").write_text(text, encoding="utf-8")
     errors = validate(root, today=TODAY).report.errors
     assert [(d.code, d.location.path.parent.name) for d in errors] == [("pii-phone", "other-case")]

@@ -172,7 +172,7 @@ def test_fixture_corpus_is_clean() -> None:
     assert [d.text(CORPUS) for d in result.report.diagnostics] == []
     assert result.ok and result.corpus is not None
     assert set(result.corpus.cases) == {"sample-chatbot"}
-    assert len(result.documents) == 14
+    assert len(result.documents) == 16  # 13 catalogues + limits + reserved ids, 1 case study
 
 
 def test_fixture_corpus_is_clean_today() -> None:

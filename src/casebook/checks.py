@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import unicodedata
 from pathlib import Path
 
 from . import characters
@@ -391,3 +392,86 @@ def each_string_of(doc: Document) -> list[tuple[Pointer, str]]:
     from .build import each_string
 
     return each_string(doc.data)
+
+
+# -- ids across kinds, reserved ids, case titles -----------------------------------------------------
+
+def record_ids(doc: Document) -> list[tuple[str, Pointer, str]]:
+    """(id, pointer, what) of every record a document declares, whatever its shape (schema errors or not)."""
+    data = doc.data
+    if not isinstance(data, dict):
+        return []
+    if doc.kind == "casestudy":
+        return [(data["id"], ("id",), "case-study")] if isinstance(data.get("id"), str) else []
+    out: list[tuple[str, Pointer, str]] = []
+    kind = doc.kind
+    if kind in _ID_KINDS:
+        items = data.get(kind)
+        for i, item in enumerate(items if isinstance(items, list) else []):
+            if isinstance(item, dict) and isinstance(item.get("id"), str):
+                out.append((item["id"], (kind, i, "id"), _ID_KINDS[kind]))
+    elif kind == "policy":
+        policy = data.get("policy") if isinstance(data.get("policy"), dict) else {}
+        chapters = policy.get("chapters")
+        for i, ch in enumerate(chapters if isinstance(chapters, list) else []):
+            if not isinstance(ch, dict):
+                continue
+            if isinstance(ch.get("id"), str):
+                out.append((ch["id"], ("policy", "chapters", i, "id"), "policy-chapter"))
+            clauses = ch.get("clauses")
+            for j, cl in enumerate(clauses if isinstance(clauses, list) else []):
+                if isinstance(cl, dict) and isinstance(cl.get("id"), str):
+                    out.append((cl["id"], ("policy", "chapters", i, "clauses", j, "id"), "policy-clause"))
+    return out
+
+
+_ID_KINDS = {"instruments": "instrument", "provisions": "provision", "risks": "risk", "mitigations": "mitigation",
+             "metrics": "metric", "glossary": "glossary-term"}
+
+
+def check_ids_across_kinds(docs: list[Document], reserved: dict[str, str]) -> None:
+    """Every id is unique across all record kinds and is no reserved word (both compared case-folded).
+
+    Prose links record ids written in text, and ids become URL paths: a case study named like a metric
+    (`hallucination-rate`) would take over the metric's links, one named `index` the case list page.
+    Catalogue records are taken first, so a contributed case study is the one told to change.
+    Duplicates within one kind are reported by the builder (``duplicate-id``); only the first is kept here.
+    """
+    ordered = sorted(docs, key=lambda d: (d.kind == "casestudy", str(d.path)))
+    first: dict[str, tuple[Document, Pointer, str, str]] = {}
+    for doc in ordered:
+        for rid, ptr, what in record_ids(doc):
+            key = rid.casefold()
+            if key in reserved:
+                doc.error(ptr, "reserved-id", {"id": rid, "what": Term(what), "reason": reserved[key]})
+                continue
+            if key not in first:
+                first[key] = (doc, ptr, what, rid)
+                continue
+            other_doc, other_ptr, other_what, other_id = first[key]
+            if other_what == what:
+                continue  # the same kind twice: the builder's duplicate-id / the case-folder check says so
+            shown = "/".join(other_doc.path.parts[-3:])  # content/catalog/x.yaml or casestudies/<id>/case.yaml
+            doc.error(ptr, "id-taken", {"id": rid, "what": Term(what), "other_what": Term(other_what),
+                                        "other_id": other_id,
+                                        "where": f"{shown}:{other_doc.location(other_ptr).line}"},
+                      variant="" if other_id == rid else "case")
+
+
+def check_case_titles(docs: list[Document]) -> None:
+    """Two case studies may not share a title (compared after NFKC, case folding and spacing).
+
+    Each of them is told, naming the others: which one should change is the editors' call.
+    """
+    groups: dict[tuple[str, str], list[tuple[Document, str]]] = {}
+    for doc in sorted(docs, key=lambda d: str(d.path)):
+        title = doc.data.get("title") if isinstance(doc.data, dict) else None
+        for lang in ("ja", "en"):
+            value = title.get(lang) if isinstance(title, dict) else None
+            if isinstance(value, str):
+                key = (lang, " ".join(unicodedata.normalize("NFKC", value).casefold().split()))
+                groups.setdefault(key, []).append((doc, value))
+    for (lang, _key), group in groups.items():
+        for doc, value in group if len(group) > 1 else ():
+            others = ", ".join(f"casestudies/{o.path.parent.name}/{o.path.name}" for o, _v in group if o is not doc)
+            doc.error(("title", lang), "duplicate-title", {"title": value, "others": others})

@@ -42,6 +42,9 @@ class _Loader(_BaseLoader):  # type: ignore[misc, valid-type]
 MAX_BYTES = 1_000_000
 MAX_DEPTH = 40
 MAX_FLOW_GUARD = 1000
+#: Digits of an integer the loader converts at all (Python refuses more than 4,300 and the conversion is
+#: quadratic); content/catalog/limits.yaml sets the real, much lower limit.
+MAX_INT_DIGITS = 4000
 
 Pointer = tuple[str | int, ...]
 
@@ -82,6 +85,7 @@ class Document:
     notes: list[Diagnostic] = field(default_factory=list)  # for the reviewer; never fail (e.g. pii-allowed)
     root: yaml.Node | None = None  # the parse tree, kept so positions are looked up only when needed
     kind: str | None = None  # "casestudy" or the catalogue key, once the validator knows it
+    max_int_digits: int = MAX_INT_DIGITS
 
     def location(self, pointer: Pointer = (), key: bool = False) -> Location:
         """Line and column of the value at ``pointer`` (of its key with ``key=True``).
@@ -138,9 +142,9 @@ def pointer_text(pointer: Pointer) -> str:
     return "/" + "/".join(str(p) for p in pointer) if pointer else ""
 
 
-def load_file(path: Path, max_bytes: int = MAX_BYTES) -> Document:
+def load_file(path: Path, max_bytes: int = MAX_BYTES, max_int_digits: int = MAX_INT_DIGITS) -> Document:
     """Read ``path``; never raises for bad content, returns diagnostics instead."""
-    doc = Document(path)
+    doc = Document(path, max_int_digits=min(max_int_digits, MAX_INT_DIGITS))
     try:
         if path.is_symlink():
             doc.error((), "symlink")
@@ -323,6 +327,11 @@ class _Walker:
             doc.traps[ptr] = Trap(value, "bool", "bool")
             return _SAFE.construct_yaml_bool(node)
         if tag == _T + "int":
+            digits = len(value.lstrip("+-").replace("_", ""))
+            if digits > doc.max_int_digits:
+                doc.error(ptr, "limit", {"value": f"{digits:,}", "limit": f"{doc.max_int_digits:,}"},
+                          variant="integer")
+                return None
             if ":" in value:
                 doc.traps[ptr] = Trap(value, "base60", "number", _SAFE.construct_yaml_int(node))
             elif _LEADING_ZERO.match(value):

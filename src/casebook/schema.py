@@ -58,7 +58,7 @@ def check(doc: Document, stem: str, labels: Labels | None = None) -> None:
     missing: set[Pointer] = set()
     # Where the loader refused a value (alias, tag, depth) it left None; a type error there would only
     # repeat that diagnostic in a more confusing form.
-    refused = {d.field for d in doc.diagnostics if d.field and d.code in ("alias", "yaml-tag", "too-deep")}
+    refused = {d.field for d in doc.diagnostics if d.field and d.code in ("alias", "yaml-tag", "too-deep", "limit")}
     if not compiled(stem)(doc.data):  # the fast check passes nearly every record; explain only failures
         for err in validator(stem).iter_errors(doc.data):
             for leaf in _leaves(err):

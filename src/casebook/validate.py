@@ -13,12 +13,15 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from . import crosswalk, keyboard, pii, schema
+from . import limits as lim
 from .build import Builder, each_string
 from .checks import (
     check_case,
     check_case_ids,
     check_case_refs,
+    check_case_titles,
     check_corpus,
+    check_ids_across_kinds,
     check_markdown_refs,
     check_refs,
     check_strings,
@@ -27,7 +30,7 @@ from .checks import (
 from .checks_legal import check_legal
 from .diagnostics import Diagnostic, Report
 from .errors import Location
-from .load import Document, Pointer, load_file, pointer_text
+from .load import MAX_INT_DIGITS, Document, Pointer, load_file, pointer_text
 from .model import Corpus
 from .schemas import CATALOG_KINDS
 
@@ -113,10 +116,15 @@ def _validate(root: Path, today: dt.date | None, only_cases: list[Path] | None) 
         wanted = {p.resolve() for p in only_cases}
         case_files = [p for p in case_files if p.resolve() in wanted or p.parent.resolve() in wanted]
     labels = vocabulary_labels(root)
-    jobs = [(p, False, today, labels) for p in catalog_files] + [(p, True, today, labels) for p in case_files]
+    limits = load_limits(root)[0]
+    jobs = [(p, False, today, labels, limits) for p in catalog_files] \
+        + [(p, True, today, labels, limits) for p in case_files]
     staged = _run_stages(jobs)
     documents = [doc for doc, _ok in staged]
-    check_case_ids([doc for doc in documents if doc.kind == "casestudy" and doc.data is not None])
+    cases = [doc for doc in documents if doc.kind == "casestudy" and doc.data is not None]
+    check_case_ids(cases)
+    check_case_titles(cases)
+    check_ids_across_kinds([doc for doc in documents if doc.kind], _reserved(documents))
     builder = Builder(root)
     broken_cases: list[Document] = []
     refused_ids: set[str] = set()  # records refused on their own errors: references to them say nothing more
@@ -151,7 +159,10 @@ def _validate(root: Path, today: dt.date | None, only_cases: list[Path] | None) 
         for kind in missing:
             diags.append(Diagnostic(Location(root / CATALOG_DIR), "missing-catalog",
                                     {"kind": kind, "folder": str(CATALOG_DIR)}))
-    else:
+    if "limits" not in builder.singletons and "limits" not in refused_kinds:
+        diags.append(Diagnostic(Location(root / CATALOG_DIR), "missing-catalog",
+                                {"kind": "limits", "folder": str(CATALOG_DIR)}))
+    if corpus is not None:
         docs_by_path = {d.path: d for d in documents}
         check_corpus(corpus, docs_by_path)
         check_legal(corpus, docs_by_path)
@@ -173,7 +184,7 @@ def content_pages(root: Path) -> list[Path]:
     return sorted(p for p in folder.rglob("*.md") if p.is_file()) if folder.is_dir() else []
 
 
-Job = tuple[Path, bool, dt.date, schema.Labels]
+Job = tuple[Path, bool, dt.date, schema.Labels, "lim.Limits | None"]
 
 
 def vocabulary_labels(root: Path) -> schema.Labels:
@@ -222,8 +233,8 @@ def _stage(job: Job) -> tuple[Document, bool]:
 
     Returns the document and whether it may be built on (no load or schema errors).
     """
-    path, is_case, today, labels = job
-    doc = load_file(path)
+    path, is_case, today, labels, limits = job
+    doc = load_file(path, max_int_digits=limits.integer_digits if limits else MAX_INT_DIGITS)
     if doc.data is None:
         return doc, False
     if is_case:
@@ -237,6 +248,8 @@ def _stage(job: Job) -> tuple[Document, bool]:
     built_on = not _has_errors(doc)
     strings = each_string(doc.data) if isinstance(doc.data, dict) else []
     check_strings(doc, strings)
+    if limits is not None and doc.kind:
+        lim.check(doc, limits, doc.kind)
     _scan_pii(doc, strings)
     return doc, built_on
 
@@ -249,6 +262,42 @@ def _stage_detached(job: Job) -> tuple[Document, bool]:
     doc, built_on = _stage(job)
     doc.root = None
     return doc, built_on
+
+
+LIMITS_FILE = "limits.yaml"
+
+
+def load_limits(root: Path) -> tuple[lim.Limits | None, list[Diagnostic]]:
+    """The limits of ``content/catalog/limits.yaml``, read before the records they bound.
+
+    None when the file is missing or invalid: validation of the file itself reports why (and the run fails).
+    """
+    path = root / CATALOG_DIR / LIMITS_FILE
+    if not path.is_file():
+        return None, []
+    doc = load_file(path)
+    if isinstance(doc.data, dict) and list(doc.data) == ["limits"]:
+        schema.check(doc, "limits")
+    if doc.diagnostics or not isinstance(doc.data, dict) or "limits" not in doc.data:
+        return None, doc.diagnostics
+    return lim.Limits.from_data(doc.data["limits"]), []
+
+
+def _reserved(documents: list[Document]) -> dict[str, str]:
+    """Reserved id (case-folded) → reason, from the `reserved_ids` catalogue."""
+    out: dict[str, str] = {}
+    for doc in documents:
+        if doc.kind == "reserved_ids" and isinstance(doc.data, dict) and isinstance(doc.data.get("reserved_ids"), list):
+            for entry in doc.data["reserved_ids"]:
+                if isinstance(entry, dict) and isinstance(entry.get("id"), str):
+                    out[entry["id"].casefold()] = str(entry.get("reason", ""))
+    return out
+
+
+def catalog_kind_of(data: object) -> str | None:
+    """The catalogue kind of a loaded file (its single top-level key), or None."""
+    keys = list(data) if isinstance(data, dict) else []
+    return keys[0] if len(keys) == 1 and keys[0] in CATALOG_KINDS else None
 
 
 def _catalog_kind(doc: Document) -> str | None:

@@ -23,6 +23,7 @@ def root(tmp_path: Path) -> Path:
 def case_with(folder: str) -> dict:
     case = shipped_case()
     case["id"] = folder
+    case["title"] = {lang: f"{text} ({folder})" for lang, text in case["title"].items()}  # titles are unique
     return case
 
 

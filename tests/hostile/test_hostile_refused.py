@@ -25,6 +25,7 @@ def root(tmp_path: Path) -> Path:
 def case_with(folder: str, **changes) -> dict:
     case = shipped_case()
     case["id"] = folder
+    case["title"] = {lang: f"{text} ({folder})" for lang, text in case["title"].items()}  # titles are unique
     case.update(changes)
     return case
 

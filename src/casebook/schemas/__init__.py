@@ -23,6 +23,8 @@ CATALOG_KINDS: dict[str, str] = {
     "legal_checks": "legal",
     "frameworks": "frameworks",
     "aliases": "aliases",
+    "limits": "limits",
+    "reserved_ids": "reserved",
 }
 
 
