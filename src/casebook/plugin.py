@@ -77,6 +77,11 @@ class CasebookPlugin(BasePlugin[CasebookConfig]):
     def on_files(self, files: Files, *, config: MkDocsConfig) -> Files:
         corpus = self._validate()
         self.links = Links(corpus, config.use_directory_urls)
+        # One title for the publication: the header and <title> use the publication record's (as the PDF does).
+        pub = corpus.publication
+        config.site_name = pub.title.ja
+        if not config.copyright:
+            config.copyright = html.escape(f"{pub.publisher.ja}　第{pub.edition}版（{pub.date}）")
         from .search import record_words
 
         self.search_words = record_words(corpus, config.use_directory_urls)
@@ -156,6 +161,13 @@ class CasebookPlugin(BasePlugin[CasebookConfig]):
             if folder.is_dir():
                 server.watch(str(folder))
         return server
+
+    def on_post_template(self, output_content: str, *, template_name: str, config: MkDocsConfig) -> str:
+        if template_name == "404.html" and not config.site_url:
+            from .site.notfound import relocatable
+
+            return relocatable(output_content)
+        return output_content
 
     def on_post_build(self, *, config: MkDocsConfig) -> None:
         index_path = Path(config.site_dir) / "search" / "search_index.json"
