@@ -4,7 +4,8 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-APT_PACKAGES=(libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-noto-cjk poppler-utils chromium)
+APT_PACKAGES=(libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-noto-cjk poppler-utils chromium
+              libreoffice-calc libreoffice-writer)  # LibreOffice: the adoption-kit tests open the XLSX and DOCX
 # The HTML checks (scripts/check_html.sh) need Java for the Nu Html Checker and Node.js for Lighthouse.
 if [ "${CASEBOOK_NEED_JAVA:-0}" = 1 ] && ! command -v java >/dev/null; then APT_PACKAGES+=(default-jre-headless); fi
 if [ "${CASEBOOK_NEED_NODE:-0}" = 1 ] && ! command -v npm >/dev/null; then APT_PACKAGES+=(nodejs npm); fi

@@ -184,3 +184,24 @@ def test_a_diagnostic_in_both_languages() -> None:
                                  "\n  ヒント: `region:` を書いてください（地域ブロック。）")
     assert d.text(lang="en") == ("casestudies/x/case.yaml:3:9: error[missing-field]: missing required field "
                                  "`region`\n  hint: add `region:` — Region.")
+
+
+# -- the contributors' page 「検査メッセージ一覧」 -----------------------------------------------------------
+
+
+def test_the_site_lists_every_code_with_both_texts() -> None:
+    from casebook import site
+    from casebook.site.links import MESSAGES
+    from casebook.validate import validate
+
+    corpus = validate(CORPUS).corpus
+    assert corpus is not None
+    page = next(p for p in site.render_pages(corpus) if p.path == MESSAGES).resolved()
+    assert page.startswith("# 検査メッセージ一覧")
+    rows = [line for line in page.splitlines() if line.startswith("| `")]
+    listed = {re.match(r"\| `([a-z0-9-]+)`", row)[1] for row in rows}
+    assert listed == set(messages.registry())
+    enum = next(row for row in rows if row.startswith("| `enum`<br>（label）"))
+    assert "表示名ではなくコード" in enum and "not the label" in enum
+    for title in ("日本語入力で起きやすい誤り", "個人情報", "コマンドの指定"):
+        assert f"## {title}" in page

@@ -145,7 +145,10 @@ def test_exports(built, corpus):
     raw = (built / "data" / "checklist.csv").read_bytes()
     assert raw.startswith(b"\xef\xbb\xbf")
     rows = list(csv.DictReader(io.StringIO(raw.decode("utf-8-sig"))))
-    assert len(rows) == sum(len(m.checklist) * len(m.risks) for m in corpus.mitigations.values())
+    # One row per check item (an item lists the risks it serves), not one per (risk, item).
+    assert [r["項目ID"] for r in rows] == list(corpus.check_items)
+    for path in ("data/self-assessment.xlsx", "data/rules-template.docx"):
+        assert (built / path).read_bytes()[:2] == b"PK", path
     assert (built / "data" / "schemas" / "casestudy.schema.json").is_file()
     assert "checklist.csv" in {Path(u).name for _, u in read(built, "checklist").links}
 

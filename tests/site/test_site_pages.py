@@ -134,7 +134,7 @@ def test_checklist_csv_has_bom_and_neutralises_formulas(fixture_corpus):
     data = site.checklist_csv(fixture_corpus)
     assert data.startswith("\ufeff".encode())
     text = data.decode("utf-8-sig")
-    assert text.splitlines()[0].startswith("risk_id,risk,mitigation_id")
+    assert text.splitlines()[0].startswith("項目ID,確認項目,軽減策ID")
     from casebook.site.exports import _cell
 
     assert _cell("=HYPERLINK(1)") == "'=HYPERLINK(1)"

@@ -163,3 +163,34 @@ def text(key: str, lang: str, **params: Any) -> str:
 
 def placeholders(template: str) -> set[str]:
     return {name for _, name, _, _ in string.Formatter().parse(template) if name}
+
+
+@dataclass(frozen=True)
+class Listed:
+    """One code (or one of its variants) as the contributors' page 「検査メッセージ一覧」 shows it."""
+
+    code: str
+    severity: str
+    variant: str
+    message: dict[str, str]
+    hint: dict[str, str] | None
+
+
+def listing() -> list[tuple[dict[str, str], list[Listed]]]:
+    """Every code with its variants, grouped as ``groups:`` orders them (templates, not filled in)."""
+    by_group: dict[str, list[Listed]] = {g: [] for g in groups()}
+    for code, entry in registry().items():
+        rows = by_group.setdefault(entry.group, [])
+        rows.append(Listed(code, entry.severity, "", entry.message, entry.hint))
+        for name, v in entry.variants.items():
+            if v.message != entry.message or v.hint != entry.hint:
+                rows.append(Listed(code, entry.severity, name, v.message, v.hint))
+    return [(groups()[g], [_shown(r) for r in rows]) for g, rows in by_group.items() if rows]
+
+
+def _shown(row: Listed) -> Listed:
+    """Templates as a reader sees them: a literal brace is written doubled in the registry."""
+    def plain(texts: dict[str, str] | None) -> dict[str, str] | None:
+        return {k: v.replace("{{", "{").replace("}}", "}") for k, v in texts.items()} if texts else None
+
+    return Listed(row.code, row.severity, row.variant, plain(row.message) or {}, plain(row.hint))

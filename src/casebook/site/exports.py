@@ -6,6 +6,8 @@ import csv
 import dataclasses
 import io
 import json
+from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -25,7 +27,7 @@ from ..model import (
     Text,
 )
 from ..schemas import all_schemas
-from .pages import checklist_groups
+from .adoption import article_numbers, check_rows, clause_label, messages
 
 DATA_DIR = "data"
 FORMAT_VERSION = 1
@@ -116,6 +118,7 @@ def corpus_data(corpus: Corpus) -> dict[str, Any]:
         "metrics": records(corpus.metrics),
         "glossary": [_dump(g, root, top=True) for g in corpus.glossary],
         "policy": policy,
+        "check_items": check_items_data(corpus),
         "casestudies": cases,
     }
 
@@ -124,22 +127,32 @@ def casebook_json(corpus: Corpus) -> bytes:
     return (json.dumps(corpus_data(corpus), ensure_ascii=False, indent=2) + "\n").encode("utf-8")
 
 
-CSV_HEADER = ["risk_id", "risk", "mitigation_id", "mitigation", "kind", "type", "item_no", "item", "item_en",
-              "evidence"]
+# checklist.csv columns (message keys); the last four are the ones the adoption guide asks a bank to fill in.
+CSV_COLUMNS = ["item_id", "item", "mitigation_id", "mitigation", "risk_ids", "risks", "kind", "type", "evidence",
+               "clauses", "owner", "status", "evidence_location", "checked_on"]
+
+
+def check_items_data(corpus: Corpus) -> list[dict[str, Any]]:
+    """The checklist as JSON data: one entry per check item, with the risks it serves."""
+    numbers = article_numbers(corpus.policy)
+    return [{"id": r.item.id, "ja": r.item.ja, **({"en": r.item.en} if r.item.en else {}),
+             "mitigation": r.mitigation.id, "risks": [x.id for x in r.risks], "kind": r.mitigation.kind,
+             "type": r.mitigation.type, "clauses": [c.id for c in r.clauses],
+             "articles": [numbers[c.id] for c in r.clauses]} for r in check_rows(corpus)]
 
 
 def checklist_csv(corpus: Corpus) -> bytes:
-    """The adoption checklist, one item a row; UTF-8 with BOM so Excel on Windows reads Japanese."""
+    """The adoption checklist, one check item a row, Japanese headers; UTF-8 with BOM and CRLF for Excel."""
+    labels = messages()["columns"]
+    numbers = article_numbers(corpus.policy)
     buf = io.StringIO()
     writer = csv.writer(buf, lineterminator="\r\n")
-    writer.writerow(CSV_HEADER)
-    for risk, mitigations in checklist_groups(corpus):
-        for m in mitigations:
-            evidence = " / ".join(e.ja for e in m.evidence)
-            for n, item in enumerate(m.checklist, 1):
-                writer.writerow([_cell(v) for v in (
-                    risk.id, risk.name.ja, m.id, m.name.ja, corpus.label("mitigation_kind", m.kind),
-                    corpus.label("mitigation_type", m.type), str(n), item.ja, item.en or "", evidence)])
+    writer.writerow([labels[k] for k in CSV_COLUMNS])
+    for r in check_rows(corpus):
+        writer.writerow([_cell(v) for v in (
+            r.item.id, r.item.ja, r.mitigation.id, r.mitigation.name.ja, " ".join(x.id for x in r.risks),
+            "、".join(x.name.ja for x in r.risks), r.kind, r.type, " / ".join(r.evidence),
+            "、".join(clause_label(c, numbers) for c in r.clauses), "", "", "", "")])
     return ("\ufeff" + buf.getvalue()).encode("utf-8")
 
 
@@ -149,12 +162,44 @@ def _cell(text: str) -> str:
     return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
 
 
+@dataclass(frozen=True)
+class Export:
+    """One download: where it goes, who it is for, and how it is made. Descriptions live in the data page."""
+
+    id: str
+    path: str  # docs-relative
+    audience: str  # "reader" or "developer"
+    build: Callable[[Corpus], bytes]
+
+
+def _schemas(corpus: Corpus) -> dict[str, bytes]:
+    return {f"{DATA_DIR}/schemas/{name}": (json.dumps(schema, ensure_ascii=False, indent=2) + "\n").encode()
+            for name, schema in sorted(all_schemas().items())}
+
+
+def _workbook(corpus: Corpus) -> bytes:
+    from .workbook import workbook
+
+    return workbook(corpus)
+
+
+def _rules(corpus: Corpus) -> bytes:
+    from .rulesdoc import rules_docx
+
+    return rules_docx(corpus)
+
+
+# The one list of downloads: the plugin publishes them, the data page describes them, SHA256SUMS lists them.
+REGISTRY: tuple[Export, ...] = (
+    Export("workbook", f"{DATA_DIR}/self-assessment.xlsx", "reader", _workbook),
+    Export("rules", f"{DATA_DIR}/rules-template.docx", "reader", _rules),
+    Export("checklist-csv", f"{DATA_DIR}/checklist.csv", "reader", checklist_csv),
+    Export("json", f"{DATA_DIR}/casebook.json", "developer", casebook_json),
+)
+
+
 def exports(corpus: Corpus) -> dict[str, bytes]:
-    """Docs-relative path → file content for every data download."""
-    out = {
-        f"{DATA_DIR}/casebook.json": casebook_json(corpus),
-        f"{DATA_DIR}/checklist.csv": checklist_csv(corpus),
-    }
-    for name, schema in sorted(all_schemas().items()):
-        out[f"{DATA_DIR}/schemas/{name}"] = (json.dumps(schema, ensure_ascii=False, indent=2) + "\n").encode()
+    """Docs-relative path → file content for every data download (the registry, then the schemas)."""
+    out = {e.path: e.build(corpus) for e in REGISTRY}
+    out.update(_schemas(corpus))
     return out

@@ -31,6 +31,7 @@ from ..model import (
     Text,
 )
 from . import links as L
+from .exports import REGISTRY
 from .fragments import Fragments
 from .links import Linkable, Links, item_anchor, label_of, path_of
 from .markup import (
@@ -228,8 +229,10 @@ class SiteRenderer:
                              has_samples=c.has_samples))
         out.append(self.page("checklist.md.j2", L.CHECKLIST, _first(m.origin.path for m in mitigations),
                              groups=checklist_groups(c)))
-        out.append(self.page("data.md.j2", L.DATA, None, schemas=schema_files()))
+        out.append(self.page("data.md.j2", L.DATA, None, downloads=REGISTRY))
+        out.append(self.page("developer.md.j2", L.DEVELOPER, None, downloads=REGISTRY, schemas=schema_files()))
         out.append(self.page("schema.md.j2", L.SCHEMA, None, schemas=schema_reference()))
+        out.append(self.page("messages.md.j2", L.MESSAGES, None, groups=diagnostic_listing()))
         out.append(self.page("glossary.md.j2", L.GLOSSARY, _catalog_file(catalog, "glossary"),
                              terms=sorted(c.glossary, key=lambda g: g.reading or g.term.ja)))
         out.append(self.page("scoring.md.j2", L.SCORING, _catalog_file(catalog, "scoring"),
@@ -303,6 +306,12 @@ def schema_reference():  # imported lazily to keep this module small
     from .schemadoc import reference
 
     return reference()
+
+
+def diagnostic_listing():  # the registry of diagnostic codes, for 「検査メッセージ一覧」
+    from ..messages import listing
+
+    return listing()
 
 
 def _first(paths: Iterable[Path]) -> Path | None:
