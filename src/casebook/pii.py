@@ -2,6 +2,12 @@
 
 Each detector is a pattern plus a check that removes ordinary figures (years, amounts, ids): My Number
 needs its check digit, card numbers the Luhn sum, phone numbers a real Japanese prefix and length.
+
+Detectors read the text after :func:`normalise`: invisible characters removed (a soft hyphen between
+digits still renders as one number), full-width and kanji digits folded, every dash, dot, slash or run of
+spaces between digits made one separator, and e-mail obfuscations ([at], ＠, アットマーク) undone. Numbers
+that belong to organisations (toll-free and navigation-dial ranges, published representative numbers)
+are data (``content/catalog/pii_public.yaml``, :class:`Public`), not code.
 """
 
 from __future__ import annotations
@@ -25,7 +31,8 @@ _PHONE = re.compile(
     + r"((?:\+81[ -]?|0)(?:\d{1,4}[ -]?\(?\d{1,4}\)?[ -]?\d{3,4}|\d{9,10}))"
     + _NOT_ALNUM_AFTER
 )
-_EMAIL = re.compile(r"[A-Za-z0-9._%+\-]+@([A-Za-z0-9\-]+(?:\.[A-Za-z0-9\-]+)+)")
+# The local part may be Japanese (山田太郎@gmail.com); the domain is ASCII after NFKC.
+_EMAIL = re.compile(r"[\w.%+\-]+@([A-Za-z0-9\-]+(?:\.[A-Za-z0-9\-]+)+)")
 _ACCOUNT = re.compile(
     r"(?:口座(?:番号)?|普通(?:預金)?|当座(?:預金)?|支店(?:番号|コード)?)"
     r"[\s:：=＝は番号No.#]{0,4}(\d{3}[ -]?\d{7}|\d{6,8})(?![0-9,，.件円人口%万億年月日])"
@@ -34,6 +41,58 @@ _POSTAL = re.compile(r"(〒\s*\d{3}-?\d{4})|(?<!\d)(\d{3}-\d{4})(?!\d)\s*(?=(?:�
 _STREET = re.compile(
     r"(?:東京都|北海道|京都府|大阪府|\S{2,3}県)\S{0,10}?[市区町村]\S{0,12}?\d+丁目\s*\d+(?:番地?|-)\s*\d+"
 )
+
+
+@dataclass(frozen=True)
+class Public:
+    """Numbers no private person holds: ranges by prefix (0120 …) and organisations' published numbers."""
+
+    prefixes: tuple[str, ...] = ()
+    numbers: frozenset[str] = frozenset()  # digits only, national form (0…)
+
+    @classmethod
+    def from_data(cls, data: dict) -> Public:
+        digits = [re.sub(r"\D", "", n["number"]) for n in data.get("numbers", [])]
+        return cls(tuple(p["prefix"] for p in data.get("prefixes", [])), frozenset(digits))
+
+    def covers(self, digits: str) -> bool:
+        return digits in self.numbers or digits.startswith(self.prefixes)
+
+
+_IGNORABLE = re.compile("[\u00ad\u034f\u061c\u115f\u1160\u17b4\u17b5\u180b-\u180f\u200b-\u200f\u202a-\u202e"
+                        "\u2060-\u206f\u3164\ufe00-\ufe0f\ufeff\uffa0\U000e0000-\U000e0fff"
+                        "\x00-\x08\x0b-\x1f\x7f-\x9f]")
+# Dashes of every kind; the long-vowel mark ー only between digits (it is a letter in katakana words).
+_DASH = re.compile("[\u2010-\u2015\u2043\u2212\ufe58\ufe63\uff0d\u2500\u2501]")
+_KANJI_DIGITS = str.maketrans("〇零一二三四五六七八九", "00123456789")
+# A run that reads as a number written in kanji: at least seven digits, kanji or not, with separators.
+_KANJI_RUN = re.compile(r"[〇零一二三四五六七八九0-9](?:[-\sー]?[〇零一二三四五六七八九0-9]){6,}")
+_BETWEEN_DIGITS = re.compile(r"(?<=\d)(?:\s*[-ーｰ]\s*|\s{2,})(?=\d)")
+# Dots, slashes and the like separate groups only when they repeat (0.125 stays a decimal).
+_GROUPED = re.compile(r"\d+(?:\s*([./・_])\s*\d+)(?:\s*\1\s*\d+)+")
+_AT = re.compile(r"\s*(?:\[\s*at\s*\]|\(\s*at\s*\)|\{\s*at\s*\}|<\s*at\s*>|\[@\]|\(@\)|アットマーク|あっとまーく)\s*",
+                 re.IGNORECASE)
+_DOT = re.compile(r"\s*(?:\[\s*dot\s*\]|\(\s*dot\s*\)|\{\s*dot\s*\}|<\s*dot\s*>|\[\.\]|\(\.\)|ドット)\s*",
+                  re.IGNORECASE)
+_WORDY = re.compile(r"\b([A-Za-z0-9._%+\-]+) +at +([A-Za-z0-9\-]+(?: +dot +[A-Za-z0-9\-]+)+)\b", re.IGNORECASE)
+
+
+def normalise(text: str) -> str:
+    """The text as the detectors read it (see the module docstring)."""
+    t = _IGNORABLE.sub("", text)
+    t = unicodedata.normalize("NFKC", t)
+    t = _DASH.sub("-", t)
+    if any(c in t for c in "〇零一二三四五六七八九"):
+        t = _KANJI_RUN.sub(lambda m: m.group().translate(_KANJI_DIGITS), t)
+    t = _GROUPED.sub(lambda m: re.sub(r"\s*[./・_]\s*", "-", m.group()), t)
+    t = _BETWEEN_DIGITS.sub(lambda m: " " if not m.group().strip() else "-", t)
+    if "@" not in t:
+        t = _AT.sub("@", t)
+        t = _WORDY.sub(lambda m: m.group(1) + "@" + re.sub(r"(?i) +dot +", ".", m.group(2)), t)
+    if "@" in t:
+        t = re.sub(r"[ \t]*@[ \t]*", "@", t)
+        t = _DOT.sub(".", t)
+    return t
 
 
 @dataclass(frozen=True)
@@ -64,10 +123,12 @@ def _luhn_ok(digits: str) -> bool:
     return total % 10 == 0
 
 
-def _phone_ok(raw: str) -> bool:
+def _phone_ok(raw: str, public: Public | None = None) -> bool:
     digits = re.sub(r"\D", "", raw)
     if digits.startswith("81"):
         digits = "0" + digits[2:]
+    if public is not None and public.covers(digits):
+        return False  # an organisation's number (toll-free range, published representative number)
     if re.fullmatch(r"0(?:120|800)\d{6,7}", digits):  # toll-free
         return True
     if re.fullmatch(r"0[5789]0\d{8}", digits):  # mobile, IP phone
@@ -90,15 +151,17 @@ def _email_ok(domain: str) -> bool:
                    for i, label in enumerate(labels[:-1]))
 
 
-# Digits in any script, and characters NFKC turns into digits or @ (superscripts, circled numbers).
-_MAYBE = re.compile(r"[\d@＠﹫\u00b2\u00b3\u00b9\u2070-\u2089\u2460-\u24ff\u2776-\u2793\u3251-\u325f\u32b1-\u32bf]")
+# Digits in any script (kanji too), characters NFKC turns into digits or @ (superscripts, circled numbers),
+# and the words of an obfuscated address.
+_MAYBE = re.compile(r"[\d@＠﹫\u00b2\u00b3\u00b9\u2070-\u2089\u2460-\u24ff\u2776-\u2793\u3251-\u325f\u32b1-\u32bf"
+                    r"〇零一二三四五六七八九]|アットマーク|あっとまーく|\bat\b", re.IGNORECASE)
 
 
-def scan(text: str) -> Iterator[Finding]:
-    """Yield every likely piece of personal data in ``text`` (full-width digits are folded first)."""
+def scan(text: str, public: Public | None = None) -> Iterator[Finding]:
+    """Yield every likely piece of personal data in ``text``, read after :func:`normalise`."""
     if not _MAYBE.search(text):  # every detector needs a digit or an @; most prose has neither
         return
-    t = unicodedata.normalize("NFKC", text)
+    t = normalise(text)
     for m in _MY_NUMBER.finditer(t):
         digits = re.sub(r"\D", "", m.group(1))
         if len(set(digits)) > 1 and _my_number_ok(digits):
@@ -108,7 +171,7 @@ def scan(text: str) -> Iterator[Finding]:
         if 13 <= len(digits) <= 19 and len(set(digits)) > 1 and _luhn_ok(digits):
             yield Finding("pii-card", m.group(1), f"looks like a payment card number `{m.group(1)}`")
     for m in _PHONE.finditer(t):
-        if _phone_ok(m.group(1)):
+        if _phone_ok(m.group(1), public):
             yield Finding("pii-phone", m.group(1), f"looks like a phone number `{m.group(1)}`")
     for m in _EMAIL.finditer(t):
         if _email_ok(m.group(1)):

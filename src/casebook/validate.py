@@ -7,7 +7,6 @@ import gc
 import multiprocessing
 import os
 import re
-import unicodedata
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -117,8 +116,9 @@ def _validate(root: Path, today: dt.date | None, only_cases: list[Path] | None) 
         case_files = [p for p in case_files if p.resolve() in wanted or p.parent.resolve() in wanted]
     labels = vocabulary_labels(root)
     limits = load_limits(root)[0]
-    jobs = [(p, False, today, labels, limits) for p in catalog_files] \
-        + [(p, True, today, labels, limits) for p in case_files]
+    public = load_public_numbers(root)
+    jobs = [(p, False, today, labels, limits, public) for p in catalog_files] \
+        + [(p, True, today, labels, limits, public) for p in case_files]
     staged = _run_stages(jobs)
     documents = [doc for doc, _ok in staged]
     cases = [doc for doc in documents if doc.kind == "casestudy" and doc.data is not None]
@@ -184,7 +184,7 @@ def content_pages(root: Path) -> list[Path]:
     return sorted(p for p in folder.rglob("*.md") if p.is_file()) if folder.is_dir() else []
 
 
-Job = tuple[Path, bool, dt.date, schema.Labels, "lim.Limits | None"]
+Job = tuple[Path, bool, dt.date, schema.Labels, "lim.Limits | None", "pii.Public | None"]
 
 
 def vocabulary_labels(root: Path) -> schema.Labels:
@@ -233,7 +233,7 @@ def _stage(job: Job) -> tuple[Document, bool]:
 
     Returns the document and whether it may be built on (no load or schema errors).
     """
-    path, is_case, today, labels, limits = job
+    path, is_case, today, labels, limits, public = job
     doc = load_file(path, max_int_digits=limits.integer_digits if limits else MAX_INT_DIGITS)
     if doc.data is None:
         return doc, False
@@ -250,7 +250,7 @@ def _stage(job: Job) -> tuple[Document, bool]:
     check_strings(doc, strings)
     if limits is not None and doc.kind:
         lim.check(doc, limits, doc.kind)
-    _scan_pii(doc, strings)
+    _scan_pii(doc, strings, public)
     return doc, built_on
 
 
@@ -281,6 +281,20 @@ def load_limits(root: Path) -> tuple[lim.Limits | None, list[Diagnostic]]:
     if doc.diagnostics or not isinstance(doc.data, dict) or "limits" not in doc.data:
         return None, doc.diagnostics
     return lim.Limits.from_data(doc.data["limits"]), []
+
+
+def load_public_numbers(root: Path) -> pii.Public | None:
+    """Organisations' numbers and ranges from ``content/catalog/pii_public.yaml`` (None if missing or invalid;
+    validation of the file itself says why)."""
+    path = root / CATALOG_DIR / "pii_public.yaml"
+    if not path.is_file():
+        return None
+    doc = load_file(path)
+    if isinstance(doc.data, dict) and list(doc.data) == ["pii_public"]:
+        schema.check(doc, "pii_public")
+        if not doc.diagnostics:
+            return pii.Public.from_data(doc.data["pii_public"])
+    return None
 
 
 def _reserved(documents: list[Document]) -> dict[str, str]:
@@ -366,19 +380,19 @@ def _has_errors(doc: Document, codes: tuple[str, ...] | None = None) -> bool:
     return any(d.severity == "error" and (codes is None or d.code in codes) for d in doc.diagnostics)
 
 
-def _scan_pii(doc: Document, strings: list[tuple[Pointer, str]]) -> None:
+def _scan_pii(doc: Document, strings: list[tuple[Pointer, str]], public: pii.Public | None = None) -> None:
     if not isinstance(doc.data, dict):
         return
     allowed = doc.data.get("pii_allow")
     # Malformed entries are the schema's to report; only well-formed ones may allow anything.
-    allow_texts = {unicodedata.normalize("NFKC", a["text"]): i
+    allow_texts = {pii.normalise(a["text"]): i
                    for i, a in enumerate(allowed if isinstance(allowed, list) else [])
                    if isinstance(a, dict) and isinstance(a.get("text"), str)}
     used: set[int] = set()
     for ptr, value in strings:
         if ptr and ptr[0] == "pii_allow":
             continue
-        for finding in pii.scan(value):
+        for finding in pii.scan(value, public):
             # The entry must quote the whole finding (context around it is fine): a fragment such as
             # "1234" would otherwise silence every number that happens to contain it.
             hit = next((i for t, i in allow_texts.items() if finding.text in t), None)

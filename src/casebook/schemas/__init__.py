@@ -25,6 +25,7 @@ CATALOG_KINDS: dict[str, str] = {
     "aliases": "aliases",
     "limits": "limits",
     "reserved_ids": "reserved",
+    "pii_public": "pii_public",
 }
 
 
