@@ -15,7 +15,10 @@ Sections (each several runs; medians; ratios measured in this same run):
              (``scripts/synth_corpus.py``); search index size and a case-study page's transfer size;
 - pdf      — ``render_report`` vs WeasyPrint alone on the same HTML, N = 10 and 200 synthetic case
              studies: time, pages/s, peak RSS (``scripts/bench_report.py``'s child processes);
-- serve    — save one case.yaml → the rebuilt page under ``casebook serve`` (``scripts/bench_serve.py``).
+- serve    — save one case.yaml → the rebuilt page under ``casebook serve`` (``scripts/bench_serve.py``);
+- search   — R@5 / P@1 / R@10 of the site's search box in headless Chromium on the page-phrase and the
+             readers' words query sets, held-out part apart (``scripts/search_recall.py``); with
+             ``--baseline`` the baseline's whole site is built and measured in the same run.
 
 Prints PASS/MISS next to each target; asserts nothing and exits 0 unless something crashes.
 """
@@ -48,7 +51,7 @@ FULL = {"validate_n": [100, 1000], "validate_runs": 5, "site_n": 200, "site_runs
         "pdf_runs": 3, "serve_edits": 5}
 QUICK = {"validate_n": [100, 1000], "validate_runs": 3, "site_n": None, "site_runs": 2, "pdf_n": [5],
          "pdf_runs": 2, "serve_edits": 3}
-SECTIONS = ("validate", "site", "pdf", "serve")
+SECTIONS = ("validate", "site", "pdf", "serve", "search")
 
 
 def log(msg: str) -> None:
@@ -133,6 +136,24 @@ def run_serve(edits: int, baseline: Path | None = None) -> dict:
         out["baseline"] = bench_serve.bench(ROOT, edits, log=lambda m: log("  " + m), pythonpath=baseline)
     out.update(bench_serve.bench(ROOT, edits, log=lambda m: log("  " + m)))
     return out
+
+
+def run_search(work: Path, baseline_ref: str | None = None) -> dict:
+    from playwright.sync_api import sync_playwright
+
+    import search_recall
+
+    sets = {name: search_recall.load_queries(path) for name, path in search_recall.SETS.items()}
+    site = search_recall.build_site(work / "search-site")
+    before_site = search_recall.build_ref(baseline_ref, work / "search-before") if baseline_ref else None
+    with sync_playwright() as pw:
+        browser = search_recall.launch(pw)
+        try:
+            before = search_recall.measure(before_site, sets, browser)[0] if before_site else None
+            after = search_recall.measure(site, sets, browser)[0]
+        finally:
+            browser.close()
+    return {"after": after, "before": before}
 
 
 def checkout_src(ref: str, work: Path) -> Path:
@@ -254,6 +275,9 @@ def main(argv: list[str] | None = None) -> int:
         if "serve" in only:
             log("serve …")
             res["serve"] = run_serve(plan["serve_edits"], baseline)
+        if "search" in only:
+            log("search …")
+            res["search"] = run_search(work, args.baseline)
     meta["seconds"] = time.perf_counter() - started
     meta["load_average_end"] = os.getloadavg()
     print(f"\nCasebook benchmarks — {meta['mode']} mode, {meta['date']}, {meta['machine']}, {meta['cpus']} CPUs, "
@@ -266,6 +290,11 @@ def main(argv: list[str] | None = None) -> int:
     print(f"medians of several runs per figure: validate {plan['validate_runs']}, site {plan['site_runs']}, "
           f"pdf {plan['pdf_runs']}, serve {plan['serve_edits']} edits\n")
     print(table(rows(res, args.quick)))
+    if "search" in res:
+        import search_recall
+
+        print("\nsearch (R@5 / P@1 / R@10 through the search box, headless Chromium)")
+        print(search_recall.comparison(res["search"]["after"], res["search"]["before"]))
     if args.json:
         args.json.write_text(json.dumps(res, indent=2, ensure_ascii=False, default=str), encoding="utf-8")
         print(f"\nwrote {args.json}")

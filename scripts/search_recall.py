@@ -28,6 +28,7 @@ Usage::
     .venv/bin/python scripts/search_recall.py                # build, measure both sets, print
     .venv/bin/python scripts/search_recall.py --site site --json /tmp/recall.json
     .venv/bin/python scripts/search_recall.py --site site --before /tmp/old-site
+    .venv/bin/python scripts/search_recall.py --before-ref 4816300     # build both, same run
     .venv/bin/python scripts/search_recall.py --only 個人情報の漏えい -v
 
 The helpers (``build_site``, ``serve``, ``launch``, ``run_query``) are shared with ``tests/browser``.
@@ -88,6 +89,22 @@ def build_site(dest: Path, *, strict: bool = False) -> Path:
     proc = subprocess.run(cmd, cwd=ROOT, env=env, capture_output=True, text=True, check=False)
     if proc.returncode != 0:
         raise RuntimeError(f"mkdocs build failed ({proc.returncode}):\n{proc.stdout}\n{proc.stderr}")
+    return out
+
+
+def build_ref(ref: str, dest: Path) -> Path:
+    """Build the site of git ref ``ref`` (its records, templates, overrides and code) into ``dest/site``."""
+    tree = dest / "tree"
+    tree.mkdir(parents=True, exist_ok=True)
+    archive = subprocess.run(["git", "-C", str(ROOT), "archive", ref], check=True, capture_output=True).stdout
+    subprocess.run(["tar", "-x", "-C", str(tree)], input=archive, check=True)
+    out = dest / "site"
+    env = {**os.environ, "NO_MKDOCS_2_WARNING": "1", "PYTHONPATH": str(tree / "src")}
+    env.pop("CASEBOOK_SITE_URL", None)
+    proc = subprocess.run([sys.executable, "-m", "mkdocs", "build", "-q", "-d", str(out)], cwd=tree, env=env,
+                          capture_output=True, text=True, check=False)
+    if proc.returncode != 0:
+        raise RuntimeError(f"mkdocs build of {ref} failed:\n{proc.stdout}\n{proc.stderr}")
     return out
 
 
@@ -332,6 +349,7 @@ def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--site", type=Path, help="an already built site folder (default: build one)")
     ap.add_argument("--before", type=Path, help="a second built site (e.g. of main) measured in the same run")
+    ap.add_argument("--before-ref", metavar="GIT_REF", help="build this git ref's site and measure it as --before")
     ap.add_argument("--queries", type=Path, action="append",
                     help="a query file (repeatable; default: both sets, page phrases and readers' words)")
     ap.add_argument("--json", type=Path, help="write the full report here")
@@ -348,10 +366,11 @@ def main(argv: list[str] | None = None) -> int:
         sets = {"only": picked or [{"q": q, "expect": []} for q in args.only]}
     with tempfile.TemporaryDirectory(prefix="casebook-site-") as tmp:
         site = args.site or build_site(Path(tmp))
+        before_site = build_ref(args.before_ref, Path(tmp) / "before") if args.before_ref else args.before
         with sync_playwright() as pw:
             browser = launch(pw)
             try:
-                before = measure(args.before, sets, browser)[0] if args.before else None
+                before = measure(before_site, sets, browser)[0] if before_site else None
                 after, results = measure(site, sets, browser)
             finally:
                 browser.close()

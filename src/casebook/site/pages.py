@@ -33,6 +33,7 @@ from ..model import (
 from . import links as L
 from .exports import REGISTRY
 from .fragments import Fragments
+from .kana import kana_rows
 from .links import Linkable, Links, item_anchor, label_of, path_of
 from .markup import (
     anchor,
@@ -156,6 +157,7 @@ class SiteRenderer:
             wording=self.wording_label, crosswalk=self.crosswalk_rows, item_anchor=item_anchor,
             diffmark=lambda segments, side: frag(diffmark(segments, side)),
             titled=lambda label, title: frag(f'<span title="{attr(title)}">{inline(label)}</span>'),
+            kana_rows=kana_rows,
         )
 
     def crosswalk_rows(self, mappings) -> list[tuple]:
