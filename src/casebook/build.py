@@ -44,6 +44,11 @@ from .model import (
     Scale,
     Score,
     Scoring,
+    SelfCheck,
+    SelfCheckExample,
+    SelfCheckOption,
+    SelfCheckQuestion,
+    SelfCheckRule,
     SpecialData,
     SpecialDataRule,
     Step,
@@ -247,6 +252,7 @@ class Builder:
             frameworks=frameworks)
         corpus.policy = self._policy(corpus)
         self._cases(corpus)
+        corpus.self_check = self._self_check(corpus)
         crosswalk.link(corpus)
         corpus.aliases = self._aliases({**known, **corpus.cases})
         return corpus
@@ -286,6 +292,54 @@ class Builder:
                     for e in d.get("evidence", [])}
         return Scoring(steps("likelihood"), steps("impact"), sorted(bands, key=lambda b: b.min),
                        text(d.get("method")), evidence)
+
+    def _self_check(self, corpus: Corpus) -> SelfCheck | None:
+        """The self-check's questions and rules; every id they name must exist."""
+        if "self_check" not in self.singletons:
+            return None
+        doc, d = self.singletons["self_check"]
+        ptr0: Pointer = ("self_check",)
+        questions = []
+        for i, q in enumerate(d["questions"]):
+            if "options" in q:
+                options = tuple(SelfCheckOption(o["id"], text(o["label"])) for o in q["options"])
+            elif q.get("vocabulary") in corpus.vocabularies:
+                options = tuple(SelfCheckOption(k, v) for k, v in corpus.vocabularies[q["vocabulary"]].items())
+            else:
+                _dangling(doc, (*ptr0, "questions", i, "vocabulary"), str(q.get("vocabulary")), "vocabulary",
+                          corpus.vocabularies)
+                continue
+            questions.append(SelfCheckQuestion(q["id"], text(q["label"]), options))
+        known = {q.id: {o.id for o in q.options} for q in questions}
+
+        def answers(mapping: dict, ptr: Pointer) -> dict[str, tuple[str, ...]]:
+            if not mapping:
+                _dangling(doc, ptr, "", "question", known)
+            for qid, opts in mapping.items():
+                if qid not in known:
+                    _dangling(doc, (*ptr, qid), qid, "question", known)
+                    continue
+                for j, opt in enumerate(opts):
+                    if opt not in known[qid]:
+                        _dangling(doc, (*ptr, qid, j), opt, "option", {o: None for o in known[qid]})
+            return {k: tuple(v) for k, v in mapping.items()}
+
+        rules = []
+        for i, r in enumerate(d["rules"]):
+            rp = (*ptr0, "rules", i)
+            rules.append(SelfCheckRule(
+                answers(r["when"], (*rp, "when")),
+                tuple(self._resolve(corpus.risks, r.get("risks", []), doc, (*rp, "risks"), "risk")),
+                tuple(self._resolve(corpus.provisions, r.get("provisions", []), doc, (*rp, "provisions"),
+                                    "provision"))))
+        examples = []
+        for i, e in enumerate(d.get("examples", [])):
+            ep = (*ptr0, "examples", i)
+            if e["case"] not in corpus.cases:
+                _dangling(doc, (*ep, "case"), e["case"], "case-study", corpus.cases)
+            examples.append(SelfCheckExample(e["case"], answers(e["answers"], (*ep, "answers"))))
+        always = tuple(self._resolve(corpus.risks, d["always"], doc, (*ptr0, "always"), "risk"))
+        return SelfCheck(tuple(questions), always, tuple(rules), tuple(examples))
 
     def _legal_checks(self) -> LegalChecks | None:
         if "legal_checks" not in self.singletons:

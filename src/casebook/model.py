@@ -623,6 +623,44 @@ class Framework:
         return [i for i in self.items if not i.covered and i.out_of_scope is None]
 
 
+@dataclass(frozen=True)
+class SelfCheckOption:
+    id: str
+    label: Text
+
+
+@dataclass(frozen=True)
+class SelfCheckQuestion:
+    id: str
+    label: Text
+    options: tuple[SelfCheckOption, ...]
+
+
+@dataclass(frozen=True)
+class SelfCheckRule:
+    """Applies when every question in ``when`` has one of its listed options among the answers."""
+
+    when: dict[str, tuple[str, ...]]
+    risks: tuple[Risk, ...] = ()
+    provisions: tuple[Provision, ...] = ()
+
+
+@dataclass(frozen=True)
+class SelfCheckExample:
+    case: str
+    answers: dict[str, tuple[str, ...]]
+
+
+@dataclass(frozen=True)
+class SelfCheck:
+    """The self-check page's questions and the rules that pick the applicable risks (content/catalog)."""
+
+    questions: tuple[SelfCheckQuestion, ...]
+    always: tuple[Risk, ...]
+    rules: tuple[SelfCheckRule, ...]
+    examples: tuple[SelfCheckExample, ...] = ()
+
+
 @dataclass
 class Corpus:
     """The whole validated edition. Lists keep file order; dicts index by id."""
@@ -641,6 +679,7 @@ class Corpus:
     policy: Policy | None
     cases: dict[str, CaseStudy]
     legal_checks: LegalChecks | None = None
+    self_check: SelfCheck | None = None
     frameworks: dict[str, Framework] = field(default_factory=dict)
     #: Readers' search words by record id (``content/catalog/aliases.yaml``); never shown on a page.
     aliases: dict[str, tuple[str, ...]] = field(default_factory=dict)

@@ -26,6 +26,7 @@ CATALOG_KINDS: dict[str, str] = {
     "limits": "limits",
     "reserved_ids": "reserved",
     "pii_public": "pii_public",
+    "self_check": "selfcheck",
 }
 
 
