@@ -35,6 +35,8 @@ def test_examples_pick_risks_from_the_catalogue(page, base_url):
         if "personal" in ex["answers"].get("data", []):
             assert "R-PRIVACY-LEAK" in risks
         SHOTS.mkdir(exist_ok=True)
+        page.locator("#sc-progress-title").scroll_into_view_if_needed()
+        page.evaluate("document.getElementById('sc-progress-title').scrollIntoView()")
         page.screenshot(path=str(SHOTS / f"{ex['case']}.png"), full_page=False)
     # the SME loan intake has no investment product: the suitability risk is not asked for
     _example(page, "sample-sme-loan-intake")

@@ -48,7 +48,7 @@ from .markup import (
     score_badge,
     score_detail,
 )
-from .selfcheck import embedded_json, self_check_data
+from .selfcheck import embedded_script, self_check_data
 
 #: Templates shipped with the project (``<repo>/templates/site``); a project may override any of them in
 #: its own ``templates/site`` folder.
@@ -235,7 +235,7 @@ class SiteRenderer:
         out.append(self.page("data.md.j2", L.DATA, None, downloads=REGISTRY))
         data = self_check_data(c, self.links.html_href(L.SELF_CHECK))
         out.append(self.page("self-check.md.j2", L.SELF_CHECK, _catalog_file(catalog, "self_check"),
-                             data_json=embedded_json(data), data=data))
+                             data_script=self.fragments.add(embedded_script(data)), data=data))
         out.append(self.page("developer.md.j2", L.DEVELOPER, None, downloads=REGISTRY, schemas=schema_files()))
         out.append(self.page("schema.md.j2", L.SCHEMA, None, schemas=schema_reference()))
         out.append(self.page("messages.md.j2", L.MESSAGES, None, groups=diagnostic_listing()))

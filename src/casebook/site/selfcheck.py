@@ -53,3 +53,8 @@ def embedded_json(data: dict[str, Any]) -> str:
     text = text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
     # Private-use characters are the site's fragment markers: written as escapes, never as themselves.
     return "".join(f"\\u{ord(ch):04x}" if "\ue000" <= ch <= "\uf8ff" else ch for ch in text)
+
+
+def embedded_script(data: dict[str, Any]) -> str:
+    """The page's data element (finished HTML, stored as a fragment so Markdown never reads it)."""
+    return f'<script type="application/json" id="self-check-data">{embedded_json(data)}</script>'
