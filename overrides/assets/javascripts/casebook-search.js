@@ -9,7 +9,8 @@
  *   2. RESULT: pages are put in tiers, best first (Material's score orders each tier):
  *        6  the title contains the query as typed, or one of the page's readers' words (the hidden `aka`
  *           field, from content/catalog/aliases.yaml) is the query;
- *        5  a readers' word and the query cover at least half of each other (誤った回答 ⊂ AIが誤った回答);
+ *        5  a readers' word and the query cover at least half of each other, counting kanji, katakana and
+ *           Latin only (間違った答え ⊂ AIが間違った答えをする);
  *        4  the text contains the query as typed;
  *        3  the page matches every query part;
  *      within a tier, record pages (a risk, a mitigation, a law or provision, a case study) come before
@@ -47,6 +48,13 @@
     return out;
   }
 
+  /* The characters that carry meaning: hiragana (particles, okurigana) do not count towards coverage, so
+     なぜその回答になったか説明できない is mostly covered by 説明できない. A word of kana only keeps its kana. */
+  function content(s) {
+    var c = s.replace(/[\u3041-\u309f]+/g, "");
+    return c.length ? c : s;
+  }
+
   function words(item) {
     return String(item.aka || "").split("\n").map(flat).filter(Boolean);
   }
@@ -56,11 +64,11 @@
     if (!phrase) return [0, 0];
     var aka = words(item);
     if (flat(item.title).indexOf(phrase) >= 0 || aka.indexOf(phrase) >= 0) return [6, 1];
-    var cover = 0;
+    var cover = 0, core = content(phrase);
     for (var i = 0; i < aka.length; i++) {
       var w = aka[i], c = 0;
-      if (w.length >= 2 && phrase.indexOf(w) >= 0) c = w.length / phrase.length;
-      else if (phrase.length >= 2 && w.indexOf(phrase) >= 0) c = phrase.length / w.length;
+      if (w.length >= 2 && phrase.indexOf(w) >= 0) c = content(w).length / core.length;
+      else if (phrase.length >= 2 && w.indexOf(phrase) >= 0) c = core.length / content(w).length;
       if (c > cover) cover = c;
     }
     if (cover >= 0.5) return [5, cover];
