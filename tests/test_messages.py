@@ -33,7 +33,7 @@ NO_FIXTURE = {
 AWAITING_FIXTURE: set[str] = {
     "duplicate-mapping-key", "alias-word", "hard-number", "unknown-ref",
     "band-gap", "band-order", "band-overlap", "clause-chapter", "duplicate-catalog", "duplicate-item", "file-name",
-    "folder-name", "image-content",
+    "folder-name",
     "length", "levels", "missing-case-file", "missing-catalog",
     "missing-en", "missing-scale", "named-risk-missing", "no-mitigation", "pattern", "pii-allowed", "retired-ref",
     "small-sample", "stray-file", "symlink", "unreadable", "unused-allowance", "vocabulary", "yaml-key",

@@ -287,12 +287,16 @@ def test_images_must_be_png_or_jpeg_by_content(tmp_path: Path) -> None:
     root = make_project(tmp_path)
     folder = root / "casestudies/sample-chatbot"
     (folder / "fig.png").write_bytes(b'<svg xmlns="http://www.w3.org/2000/svg"><script>alert(1)</script></svg>')
-    (folder / "ok.png").write_bytes(b"\x89PNG\r\n\x1a\n" + b"\0" * 32)
+    from PIL import Image
+
+    Image.new("RGB", (4, 4)).save(folder / "ok.png")  # a real PNG: a bare signature is refused as a fake
+    (folder / "fake.png").write_bytes(b"\x89PNG\r\n\x1a\n" + b"\0" * 32)
     case = folder / "case.yaml"
     case.write_text(case.read_text(encoding="utf-8") + "images:\n  - {path: fig.png, alt: {ja: 図}}\n"
-                    "  - {path: ok.png, alt: {ja: 図}}\n", encoding="utf-8")
+                    "  - {path: ok.png, alt: {ja: 図}}\n  - {path: fake.png, alt: {ja: 図}}\n", encoding="utf-8")
     errors = validate(root, today=TODAY).report.errors
-    assert [(d.code, d.field) for d in errors] == [("image-content", "/images/0/path")]
+    assert [(d.code, d.field) for d in errors] == [("image-content", "/images/0/path"),
+                                                   ("image-content", "/images/2/path")]
 
 
 def test_github_annotation_properties_are_escaped() -> None:

@@ -22,7 +22,7 @@ from mkdocs.plugins import BasePlugin, event_priority
 from mkdocs.structure.files import File, Files
 from mkdocs.structure.pages import Page
 
-from . import site
+from . import images, site
 from .diagnostics import format_report
 from .diff import edition_history
 from .errors import CasebookError
@@ -105,7 +105,8 @@ class CasebookPlugin(BasePlugin[CasebookConfig]):
         for case in corpus.cases.values():
             for image in case.images:
                 uri = f"casestudies/{case.id}/{image.relative}"
-                files.append(File.generated(config, uri, abs_src_path=str(image.path)))
+                # the pixels only: PNG text chunks and JPEG EXIF (names, GPS) are never published
+                files.append(File.generated(config, uri, content=images.published_bytes(image.path)))
         log.info("casebook: %d generated pages from %d case studies", len(pages), len(corpus.cases))
         return files
 

@@ -63,6 +63,7 @@ _KATA_RUN = re.compile(f"[{_KATA}]{{5,}}")
 _HAN_CHAR = re.compile(f"[{_HAN}]")
 _NOT_WORD_START = set("ーンァィゥェォッャュョヮヵヶ")
 _MIN_SUFFIX = 3
+_MAX_KATA_RUN = 200
 
 
 def plain_text(markup: str) -> str:
@@ -78,6 +79,11 @@ def katakana_suffixes(text: str) -> list[str]:
     """
     out: list[str] = []
     for run in dict.fromkeys(_KATA_RUN.findall(text)):
+        if len(run) > _MAX_KATA_RUN:
+            # No word is this long: a run of 17,000 katakana made Sudachi refuse its input (a crash of the
+            # build) and, without Sudachi, would add n²/2 characters of suffixes. Records are refused far
+            # below this (limits.yaml script_run); hand-written pages get no suffixes for such a run.
+            continue
         starts = _word_starts(run)
         for i in starts if starts is not None else range(1, len(run) - _MIN_SUFFIX + 1):
             if 0 < i <= len(run) - _MIN_SUFFIX and run[i] not in _NOT_WORD_START:

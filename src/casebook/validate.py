@@ -250,6 +250,8 @@ def _stage(job: Job) -> tuple[Document, bool]:
     check_strings(doc, strings)
     if limits is not None and doc.kind:
         lim.check(doc, limits, doc.kind)
+        if is_case and isinstance(doc.data, dict):
+            _check_images(doc, limits, public)
     _scan_pii(doc, strings, public)
     return doc, built_on
 
@@ -281,6 +283,28 @@ def load_limits(root: Path) -> tuple[lim.Limits | None, list[Diagnostic]]:
     if doc.diagnostics or not isinstance(doc.data, dict) or "limits" not in doc.data:
         return None, doc.diagnostics
     return lim.Limits.from_data(doc.data["limits"]), []
+
+
+def _check_images(doc: Document, limits: lim.Limits, public: pii.Public | None) -> None:
+    """Each declared image that passed the path checks: decoded within limits, its metadata scanned."""
+    from . import images
+
+    flagged = {d.field for d in doc.diagnostics}
+    declared = doc.data.get("images")
+    for i, img in enumerate(declared if isinstance(declared, list) else []):
+        rel = img.get("path") if isinstance(img, dict) else None
+        ptr = ("images", i, "path")
+        if not isinstance(rel, str) or pointer_text(ptr) in flagged:
+            continue
+        target = doc.path.parent / rel
+        if problem := images.problem(target, limits.images):
+            doc.error(ptr, "image-content", {"path": rel, **problem[1]}, variant=problem[0])
+            continue
+        for text in images.metadata_texts(target):
+            for finding in pii.scan(text, public):
+                doc.error(ptr, "image-pii", {"path": rel, "text": finding.text})
+        if images.has_gps(target):
+            doc.error(ptr, "image-gps", {"path": rel})
 
 
 def load_public_numbers(root: Path) -> pii.Public | None:

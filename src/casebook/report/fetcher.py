@@ -63,7 +63,12 @@ class AssetFetcher(URLFetcher):
             raise RefusedFetch(url, "no such file")
         mime = mimetypes.guess_type(real.name)[0] or "application/octet-stream"
         self.fetched.append(url)
-        return URLFetcherResponse(real.as_uri(), real.read_bytes(), {"Content-Type": mime})
+        body = real.read_bytes()
+        if real.suffix.lower() in (".png", ".jpg", ".jpeg"):
+            from ..images import published_bytes
+
+            body = published_bytes(real)  # the pixels only: no text chunks, EXIF or GPS reach the PDF
+        return URLFetcherResponse(real.as_uri(), body, {"Content-Type": mime})
 
     def _data(self, url: str) -> URLFetcherResponse:
         if len(url) > _MAX_DATA:
