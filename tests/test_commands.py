@@ -59,3 +59,38 @@ def test_build_validates_once_and_strict_fails_on_pdf_warnings(tmp_path, monkeyp
     assert main(["--root", str(root), "build"]) == 0
     assert "colr" in capsys.readouterr().err
     assert (root / "site" / "report.pdf").is_file() and len(calls) == 1
+
+
+# -- serve: the few lines a contributor needs --------------------------------------------------------------
+
+
+def test_serve_log_is_a_few_lines() -> None:
+    """A real `mkdocs serve` log (first build, one change, a rebuild: 237 lines) becomes six."""
+    from casebook.commands import ServeLog
+
+    log = (Path(__file__).parent / "fixtures" / "serve-mkdocs.log").read_text(encoding="utf-8").splitlines()
+    assert len(log) > 200
+    shown = ServeLog("ja")
+    out = [text for line in log for text in shown.feed(line)]
+    assert out == [
+        "サイトを作っています…",
+        "サイトを作りました（事例 3 件、128 ページ、26.09 秒）",
+        "プレビュー: http://127.0.0.1:8845/  （Ctrl+C で終了）",
+        "変更を検出しました。サイトを作り直しています…",
+        "サイトを作りました（事例 3 件、128 ページ、39.79 秒）",
+        "ブラウザを再読み込みしました",
+    ]
+
+
+def test_serve_log_keeps_every_warning_and_error_with_its_lines() -> None:
+    from casebook.commands import ServeLog
+
+    shown = ServeLog("en")
+    lines = ["INFO    -  The following pages exist in the docs directory, but are not included in the nav:",
+             "  - a.md",
+             "ERROR   -  casebook: casestudies/x/case.yaml:3:9: error[enum]: `関西` は使えない値です",
+             "  ヒント: 「関西」は `kinki` のことです。",
+             "WARNING -  [14:00:01] a warning",
+             "INFO    -  [14:00:02] Serving on http://127.0.0.1:8000/"]
+    out = [text for line in lines for text in shown.feed(line)]
+    assert out == [lines[2], lines[3], lines[4], "preview: http://127.0.0.1:8000/  (Ctrl+C to stop)"]

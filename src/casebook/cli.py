@@ -65,6 +65,7 @@ def _parser() -> argparse.ArgumentParser:
 
     s = sub.add_parser("serve", help="preview the site with live reload on record changes")
     s.add_argument("--dev-addr", default="127.0.0.1:8000", help="address:port to serve on")
+    s.add_argument("--verbose", action="store_true", help="show MkDocs' whole log instead of the short summary")
 
     r = sub.add_parser("pdf", help="render the PDF evaluation report")
     r.add_argument("-o", "--output", type=Path, default=None, help="output file (default: site/report.pdf)")

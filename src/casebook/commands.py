@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import argparse
 import hashlib
+import re
 import shutil
 import subprocess
 import sys
@@ -98,10 +99,74 @@ def _swap(staging: Path, target: Path) -> None:
 
 
 def serve(root: Path, args: argparse.Namespace) -> int:
+    """``mkdocs serve`` with live reload, showing only what a contributor needs: the address, each rebuild
+    and every warning or error (``--verbose`` shows MkDocs' own log)."""
+    import os
+
     load_corpus(root)  # fail fast with the validator's messages
     cmd = [sys.executable, "-m", "mkdocs", "serve", "--livereload", "-f", str(root / "mkdocs.yml"),
            "-a", args.dev_addr]
-    return subprocess.call(cmd, cwd=root)
+    env = {**os.environ, "NO_MKDOCS_2_WARNING": "1"}
+    if getattr(args, "verbose", False):
+        return subprocess.call(cmd, cwd=root, env=env)
+    lang = getattr(args, "lang", None)
+    proc = subprocess.Popen(cmd, cwd=root, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+                            text=True, encoding="utf-8", errors="replace")
+    shown = ServeLog(lang)
+    try:
+        assert proc.stdout is not None
+        for line in proc.stdout:
+            for out in shown.feed(line):
+                print(out, file=sys.stderr, flush=True)
+        return proc.wait()
+    except KeyboardInterrupt:
+        proc.terminate()
+        proc.wait()
+        return 0
+
+
+class ServeLog:
+    """Turns MkDocs' serve log (about 90 lines a build) into the few lines a contributor reads: the address,
+    each build with what it made, every warning and error with its continuation lines."""
+
+    _RECORD = re.compile(r"^(INFO|WARNING|ERROR|DEBUG)\s+-\s+(?:\[[0-9:]+\]\s+)?(.*)$")
+    _PAGES = re.compile(r"casebook: (\d+) generated pages from (\d+) case stud")
+    _BUILT = re.compile(r"Documentation built in ([0-9.]+) seconds")
+
+    def __init__(self, lang: str | None = None) -> None:
+        self.lang = lang
+        self.level = ""
+        self.rebuilding = False
+        self.counts = ("?", "?")
+
+    def feed(self, line: str) -> list[str]:
+        from . import messages
+
+        def say(key: str, **params) -> list[str]:
+            return [messages.text(key, self.lang, **params)]
+
+        line = line.rstrip("\n")
+        m = self._RECORD.match(line)
+        if m is None:  # a continuation line: shown only under a warning or an error
+            return [line] if self.level in ("WARNING", "ERROR") and line.strip() else []
+        self.level, text = m.group(1), m.group(2)
+        if self.level in ("WARNING", "ERROR"):
+            return [line]
+        if text.startswith("Serving on "):
+            return say("serve-url", url=text.removeprefix("Serving on ").strip())
+        if text.startswith("Detected file changes"):
+            self.rebuilding = True
+            return say("serve-changed")
+        if text.startswith("Building documentation"):
+            return [] if self.rebuilding else say("serve-building")
+        if pages := self._PAGES.search(text):
+            self.counts = (pages.group(2), pages.group(1))
+        elif built := self._BUILT.match(text):
+            self.rebuilding = False
+            return say("serve-built", cases=self.counts[0], pages=self.counts[1], seconds=built.group(1))
+        elif text.startswith("Reloading browsers"):
+            return say("serve-reloaded")
+        return []
 
 
 def pdf(root: Path, args: argparse.Namespace) -> int:
