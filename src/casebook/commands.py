@@ -54,6 +54,10 @@ def build(root: Path, args: argparse.Namespace) -> int:
                     raise RenderError(f"{len(info.warnings)} PDF warning(s) in strict mode:\n{text}")
                 print(f"report.pdf: {len(info.warnings)} warning(s):\n{text}", file=sys.stderr)
             print(f"report.pdf: {info.pages} pages", file=sys.stderr)
+        from .site.offline import write_offline_zip
+
+        offline = write_offline_zip(root, staging, args.strict, corpus=corpus)  # the site for file://
+        print(f"{offline.relative_to(staging).as_posix()}: {offline.stat().st_size:,} bytes", file=sys.stderr)
         write_checksums(staging)
         _swap(staging, site_dir)
     except BaseException:

@@ -21,7 +21,7 @@ class _Counter(logging.Handler):
 
 
 def build_site(root: Path, site_dir: Path, strict: bool, only_cases: list[Path] | None = None,
-               corpus: object = None) -> None:
+               corpus: object = None, offline: bool = False) -> None:
     """Build the site of the project at ``root`` into ``site_dir``; raise RenderError on failure.
 
     With ``strict`` every warning logged under ``mkdocs`` (including the casebook plugin's) fails the build.
@@ -42,6 +42,13 @@ def build_site(root: Path, site_dir: Path, strict: bool, only_cases: list[Path] 
     try:
         with config_file.open("rb") as fh:
             config = load_config(fh, config_file_path=str(config_file), site_dir=str(site_dir), strict=strict)
+        if offline:  # for a shared drive (file://): page.html links and Material's offline search
+            from material.plugins.offline.plugin import OfflinePlugin
+
+            config["use_directory_urls"] = False
+            plugin = OfflinePlugin()
+            plugin.load_config({})
+            config.plugins["material/offline"] = plugin
         if only_cases:
             config.plugins["casebook"].config.only_cases = [str(p) for p in only_cases]
         if corpus is not None:  # already validated by the caller: the plugin does not validate again
