@@ -40,6 +40,7 @@ from .model import (
     Provision,
     Publication,
     ReadinessEntry,
+    ReportLayout,
     Risk,
     Scale,
     Score,
@@ -368,7 +369,7 @@ class Builder:
                       for e in d["editions"]],
             subtitle=text(d.get("subtitle")), report_title=text(d.get("report_title")),
             status_note=text(d.get("status_note")), keywords=list(d.get("keywords", [])),
-            contact=text(d.get("contact")))
+            contact=text(d.get("contact")), report=_layout(d.get("report")))
 
     def _policy(self, corpus: Corpus) -> Policy | None:
         if "policy" not in self.singletons:
@@ -510,6 +511,15 @@ def _dangling(doc: Document, ptr: Pointer, rid: str, what: str, table: dict[str,
     variant = "" if guess else ("case" if doc.kind == "casestudy" else "catalog")
     doc.error(ptr, "dangling-ref", {"what": Term(what), "id": rid, "guess": guess[0] if guess else ""},
               variant=variant)
+
+
+def _layout(d: dict | None) -> ReportLayout:
+    if not d:
+        return ReportLayout()
+    default = ReportLayout()
+    return ReportLayout(chapters=tuple(d.get("chapters", default.chapters)),
+                        appendices=tuple(d.get("appendices", default.appendices)),
+                        dates=d.get("dates", default.dates))
 
 
 def each_string(value: Any, ptr: Pointer = ()) -> list[tuple[Pointer, str]]:

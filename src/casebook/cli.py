@@ -62,6 +62,8 @@ def _parser() -> argparse.ArgumentParser:
     b.add_argument("--strict", action="store_true", help="warnings fail the build")
     b.add_argument("--site-dir", type=Path, default=None, help="output folder (default: site/)")
     b.add_argument("--no-pdf", action="store_true", help="skip the PDF report")
+    b.add_argument("--final", action="store_true",
+                   help="the edition to publish: refuse while any 要確認 item or draft marker remains (default: draft)")
 
     s = sub.add_parser("serve", help="preview the site with live reload on record changes")
     s.add_argument("--dev-addr", default="127.0.0.1:8000", help="address:port to serve on")

@@ -34,11 +34,27 @@ def load_corpus(root: Path, strict: bool = False, show_warnings: bool = True) ->
     return result.corpus
 
 
+def final_ready(corpus, root: Path) -> bool:
+    """True when nothing keeps the edition a draft; otherwise name every open item on stderr."""
+    from .report.edition import open_items
+
+    items = open_items(corpus)
+    for item in items:
+        print(item.text(root), file=sys.stderr)
+    if items:
+        print(f"casebook build --final: refused — {len(items)} item(s) still 要確認 or draft; check them against "
+              "their primary sources (verified: true), finish draft cases and remove [[check:…]] notes, or build "
+              "the draft without --final", file=sys.stderr)
+    return not items
+
+
 def build(root: Path, args: argparse.Namespace) -> int:
     from .mkdocs_build import build_site
     from .report import render_report
 
     corpus = load_corpus(root, args.strict)  # validated once: the site build reuses this corpus
+    if getattr(args, "final", False) and not final_ready(corpus, root):
+        return 1
     site_dir = (args.site_dir or root / "site").resolve()
     site_dir.parent.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix=f".{site_dir.name}-", dir=site_dir.parent))

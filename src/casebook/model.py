@@ -557,6 +557,16 @@ class EditionEntry:
 
 
 @dataclass
+class ReportLayout:
+    """The PDF report's chapters and appendices in order: generated parts by name, the editor's chapters
+    by the name of their Markdown file under ``content/report/``."""
+
+    chapters: tuple[str, ...] = ("summary", "methodology", "cases", "analysis", "policy")
+    appendices: tuple[str, ...] = ("unverified", "provisions", "checklist", "glossary", "editions")
+    dates: str = "iso"  # "iso" (2026-11-30) or "wareki" (令和8年（2026年）11月30日)
+
+
+@dataclass
 class Publication:
     title: Text
     publisher: Text
@@ -571,6 +581,7 @@ class Publication:
     licence_note: Text | None = None
     keywords: list[str] = field(default_factory=list)
     contact: Text | None = None
+    report: ReportLayout = field(default_factory=lambda: ReportLayout())
 
 
 @dataclass(eq=False)

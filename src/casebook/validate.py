@@ -169,7 +169,17 @@ def _validate(root: Path, today: dt.date | None, only_cases: list[Path] | None) 
         crosswalk.check_coverage(corpus)
         known = known_ref_ids(corpus)
         check_refs(documents, known)
-        diags.extend(check_markdown_refs(content_pages(root), known))
+        from .report.structure import TEXT_DIR, check_inserts, check_layout, report_ids
+
+        pages = content_pages(root)
+        report_dir = (root / TEXT_DIR).resolve()
+        in_report = [p for p in pages if p.resolve().parent == report_dir]
+        diags.extend(check_markdown_refs([p for p in pages if p not in in_report], known))
+        diags.extend(check_markdown_refs(in_report, known | report_ids(corpus)))
+        for page in in_report:
+            diags.extend(check_inserts(page))
+        publication = next((d.path for d in documents if d.kind == "publication"), None)
+        diags.extend(check_layout(corpus, publication))
         for doc in broken_cases:
             check_case_refs(doc, corpus)
     for doc in documents:

@@ -33,6 +33,8 @@ from ..model import (
 )
 from ..render.prose import to_html
 from ..render.xref import Target
+from .edition import OpenItem, open_items
+from .structure import GENERATED_APPENDICES, GENERATED_CHAPTERS, TextChapter, read_text_chapter, text_html
 
 #: The template folder shipped with Casebook (``templates/report`` at the top of the source tree).
 DEFAULT_TEMPLATES = Path(__file__).resolve().parents[3] / "templates" / "report"
@@ -40,9 +42,6 @@ STYLESHEET = "report.css"
 PREVIEW_TEMPLATE = "preview.html.j2"
 MAIN_TEMPLATE = "report.html.j2"
 FOLIO_TEMPLATE = "folio.html.j2"
-#: The sections (templates) before and after the case-study chapters, in report order.
-FRONT_MATTER = ("cover", "toc", "summary", "methodology")
-BACK_MATTER = ("analysis", "policy", "appendices")
 PART_STYLESHEET = "part.css"
 FOLIO_STYLESHEET = "folio.css"
 
@@ -78,6 +77,8 @@ class ChapterEntry:
     case: CaseStudy | None = None
     number: str = ""  # "第3章", "付録B": the same label the stylesheet's counters give the heading
     ordinal: int = 0  # 3 for 第3章, 2 for 付録B
+    section: str = "case"  # the template that renders it: summary, text, provisions …
+    text: TextChapter | None = None  # an editor-written chapter
 
 
 @dataclass
@@ -122,23 +123,34 @@ class Plan:
                 self.cited_instruments.append(p.instrument)
         self.term_ids = {t.id: t.term.ja for t in corpus.glossary}
         self.history = edition_history(corpus.root, corpus.publication.editions)
+        self._open_items: list[OpenItem] | None = None
         self.chapters = self._chapters()
         self.anchors = self._anchors()
         self.risk_summaries = [self._summary(r) for r in self.assessed_risks]
 
     # -- chapters and anchors -----------------------------------------------------------------------
     def _chapters(self) -> list[ChapterEntry]:
+        """The chapters and appendices the publication record lists, numbered as the stylesheet does."""
         c = self.corpus
-        out = [ChapterEntry("ch-summary", "エグゼクティブサマリー", "chapter"),
-               ChapterEntry("ch-method", "評価の方法", "chapter")]
-        out += [ChapterEntry(anchor("case", case.id), case.title.ja, "case", case) for case in self.cases]
-        out.append(ChapterEntry("ch-analysis", "事例横断分析", "chapter"))
-        if c.policy is not None:
-            out.append(ChapterEntry("ch-policy", c.policy.title.ja, "chapter"))
-        out += [ChapterEntry("app-provisions", "参照法令・規定一覧", "appendix"),
-                ChapterEntry("app-checklist", "導入チェックリスト", "appendix"),
-                ChapterEntry("app-glossary", "用語集", "appendix"),
-                ChapterEntry("app-editions", "改訂履歴", "appendix")]
+        layout = c.publication.report
+        out: list[ChapterEntry] = []
+        for name in layout.chapters:
+            if name == "cases":
+                out += [ChapterEntry(anchor("case", case.id), case.title.ja, "case", case) for case in self.cases]
+            elif name == "policy":
+                if c.policy is not None:
+                    out.append(ChapterEntry("ch-policy", c.policy.title.ja, "chapter", section="policy"))
+            elif name in GENERATED_CHAPTERS:
+                anchor_id, title = GENERATED_CHAPTERS[name]
+                out.append(ChapterEntry(anchor_id, title, "chapter", section=name))
+            else:
+                text = read_text_chapter(c.root, name)
+                if text is not None:  # the validator reports a missing file
+                    out.append(ChapterEntry(text.anchor, text.title, "chapter", section="text", text=text))
+        for name in layout.appendices:
+            if name in GENERATED_APPENDICES:
+                anchor_id, title = GENERATED_APPENDICES[name]
+                out.append(ChapterEntry(anchor_id, title, "appendix", section=name))
         chapters = appendices = 0
         for entry in out:
             if entry.kind == "appendix":
@@ -150,6 +162,34 @@ class Plan:
                 entry.number = f"第{chapters}章"
                 entry.ordinal = chapters
         return out
+
+    def sections(self) -> tuple[list[Section], list[Section], list[Section]]:
+        """(front matter and the chapters listed before ``cases``, the case studies, everything after).
+
+        Without ``cases`` in the layout everything after the 目次 counts as after the case studies."""
+        names = list(self.corpus.publication.report.chapters)
+        split = names.index("cases") if "cases" in names else -1
+        front = [Section("cover"), Section("toc")]
+        cases: list[Section] = []
+        back: list[Section] = []
+        for entry in self.chapters:
+            if entry.kind == "case":
+                cases.append(Section("case", entry))
+                continue
+            name = entry.text.name if entry.text else entry.section
+            before = entry.kind != "appendix" and name in names and names.index(name) < split
+            (front if before else back).append(Section(entry.section, entry))
+        return front, cases, back
+
+    @property
+    def open_items(self) -> list[OpenItem]:
+        """What keeps this edition a draft (the 未確認事項一覧)."""
+        if self._open_items is None:
+            self._open_items = open_items(self.corpus)
+        return self._open_items
+
+    def text_html(self, entry: ChapterEntry, render_insert) -> str:
+        return text_html(entry.text, self.target, render_insert)
 
     def _anchors(self) -> dict[str, str]:
         """Record id → in-document anchor, for every record that has a place in the report."""
@@ -294,6 +334,34 @@ def interval(evaluation: Evaluation, which: str) -> str:
     return f"{iv.low * 100:.1f}–{iv.high * 100:.1f}%"
 
 
+#: Japanese eras by their first day (the era in force on a date is the last one that began on or before it).
+_ERAS = (("1989-01-08", "平成", 1989), ("2019-05-01", "令和", 2019))
+_DATE = re.compile(r"^(\d{4})-(\d{2})(?:-(\d{2}))?$")
+
+
+def format_date(value: Any, style: str = "iso", western: bool = True) -> str:
+    """A date as the publication writes it: ISO, or 和暦 with the Western year (令和8年（2026年）11月30日)."""
+    text = str(value or "")
+    m = _DATE.match(text)
+    if style != "wareki" or m is None:
+        return text
+    year, month, day = int(m.group(1)), int(m.group(2)), m.group(3)
+    era_name, base = "", 0
+    for start, name, first in _ERAS:
+        if text[:10] >= start[: len(text[:10])]:
+            era_name, base = name, first
+    if not era_name:
+        return text
+    n = year - base + 1
+    out = f"{era_name}{'元' if n == 1 else n}年"
+    if western:
+        out += f"（{year}年）"
+    out += f"{month}月"
+    if day:
+        out += f"{int(day)}日"
+    return out
+
+
 def environment(folder: Path, plan: Plan) -> jinja2.Environment:
     env = jinja2.Environment(
         loader=jinja2.FileSystemLoader(str(folder)),
@@ -318,7 +386,16 @@ def environment(folder: Path, plan: Plan) -> jinja2.Environment:
         label=lambda value, vocabulary: plan.corpus.label(vocabulary, value),
         href=lambda record_id: plan.href(record_id),
     )
-    env.globals.update(anchor=anchor)
+    style = plan.corpus.publication.report.dates
+    env.filters["date"] = lambda value, western=True: format_date(value, style, western)
+
+    def insert(name: str) -> str:
+        """A block an editor's chapter places with ``[[insert:NAME]]`` (templates/report/insert-NAME.html.j2)."""
+        template = env.get_template(f"insert-{name}.html.j2")
+        corpus = plan.corpus
+        return template.render(corpus=corpus, plan=plan, pub=corpus.publication, counts=plan.counts)
+
+    env.globals.update(anchor=anchor, insert=insert)
     return env
 
 
@@ -332,10 +409,8 @@ def build_html(corpus: Corpus, folder: Path | None = None, case: str | None = No
     folder = folder or templates_dir(corpus.root)
     plan = Plan(corpus)
     if case is None:
-        sections = [Section(k) for k in FRONT_MATTER]
-        sections += [Section("case", c) for c in plan.chapters if c.kind == "case"]
-        sections += [Section(k) for k in BACK_MATTER]
-        whole = _Whole(sections)
+        front, cases, back = plan.sections()
+        whole = _Whole(front + cases + back)
         return render_part(plan, folder, whole, {c.anchor: "" for c in plan.chapters}), plan
     chosen = corpus.cases[case]
     chapter = next(c for c in plan.chapters if c.case is chosen)

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from html import unescape
 
 from ..errors import RenderError
-from .html import BACK_MATTER, FRONT_MATTER, Plan, Section
+from .html import Plan, Section
 
 #: How report.css numbers things: counter → (element, classes of which one must be present, or None).
 #: Kept next to the splitter because a part's starting numbers are counted from the HTML of the parts
@@ -50,17 +50,17 @@ def split(plan: Plan, cases_per_part: int = CASES_PER_PART) -> list[Part]:
     """
     if cases_per_part < 1:
         raise ValueError("cases_per_part must be at least 1")
-    front = [Section(kind) for kind in FRONT_MATTER]
-    back = [Section(kind) for kind in BACK_MATTER]
-    cases = [c for c in plan.chapters if c.kind == "case"]
+    front, cases, back = plan.sections()
     parts = [Part("front", front)]  # on its own: it is laid out again once the 目次 page numbers are known
     if len(cases) <= cases_per_part:  # the rest in one part: each part embeds its own font subsets
-        return [*parts, Part("body", [Section("case", c) for c in cases] + back)]
+        return [*parts, Part("body", cases + back)] if cases or back else parts
     for start in range(0, len(cases), cases_per_part):
         group = cases[start:start + cases_per_part]
-        parts.append(Part(f"cases-{start // cases_per_part + 1:03d}", [Section("case", c) for c in group]))
-    parts.append(Part("analysis", back[:1]))
-    parts.append(Part("back", back[1:]))
+        parts.append(Part(f"cases-{start // cases_per_part + 1:03d}", group))
+    if back:
+        parts.append(Part("analysis", back[:1]))
+    if back[1:]:
+        parts.append(Part("back", back[1:]))
     return parts
 
 
