@@ -42,7 +42,7 @@ GENERATED_APPENDICES: dict[str, tuple[str, str]] = {
     "editions": ("app-editions", "改訂履歴"),
 }
 #: Blocks an editor's chapter may place with a line ``[[insert:NAME]]`` (templates/report/insert-NAME.html.j2).
-INSERTS = ("participants", "period", "scale")
+INSERTS = ("participants", "period", "scale", "risks", "policy-outline")
 
 #: A note the editor leaves in a draft chapter: ``[[check:本文の数字を確認する]]``. Shown as 要確認 in the
 #: draft; ``casebook build --final`` refuses while one remains.
@@ -109,27 +109,27 @@ def check_layout(corpus: Corpus, publication_path: Path | None) -> list[Diagnost
     seen: set[str] = set()
     for group, names, generated in (("chapters", layout.chapters, GENERATED_CHAPTERS),
                                     ("appendices", layout.appendices, GENERATED_APPENDICES)):
+        field = f"/publication/report/{group}"
         for name in names:
             if name in seen:
-                out.append(Diagnostic(where, "report-layout", f"`{name}` appears twice in publication.report",
-                                      "list each chapter once", field=f"/publication/report/{group}"))
+                out.append(Diagnostic(where, "report-layout", {"name": name, "problem": "twice"}, field=field,
+                                      variant="twice"))
             seen.add(name)
             if name in generated:
                 continue
             if group == "appendices":
-                out.append(Diagnostic(where, "report-layout", f"unknown appendix `{name}`",
-                                      f"use one of {', '.join(GENERATED_APPENDICES)}",
-                                      field="/publication/report/appendices"))
+                out.append(Diagnostic(where, "report-layout", {"name": name, "problem": "appendix",
+                                                                "choices": ", ".join(GENERATED_APPENDICES)},
+                                      field=field, variant="appendix"))
                 continue
             path = text_path(corpus.root, name)
             if not path.is_file():
-                out.append(Diagnostic(where, "report-layout", f"chapter `{name}` is neither generated nor a file "
-                                      f"({TEXT_DIR / (name + '.md')} does not exist)",
-                                      f"generated chapters: {', '.join(GENERATED_CHAPTERS)}; or write the file",
-                                      field="/publication/report/chapters"))
+                out.append(Diagnostic(where, "report-layout",
+                                      {"name": name, "problem": "no file", "choices": ", ".join(GENERATED_CHAPTERS),
+                                       "path": str(TEXT_DIR / f"{name}.md")}, field=field, variant="chapter"))
             elif read_text_chapter(corpus.root, name) is None:
-                out.append(Diagnostic(Location(path, 1, 1), "report-layout", "the chapter file does not start "
-                                      "with its title", "make the first line `# 題名`"))
+                out.append(Diagnostic(Location(path, 1, 1), "report-layout", {"name": name, "problem": "no title"},
+                                      variant="title"))
     return out
 
 
@@ -140,8 +140,8 @@ def check_inserts(path: Path) -> list[Diagnostic]:
     for m in INSERT.finditer(text):
         if m.group(1) not in INSERTS:
             line = text.count("\n", 0, m.start()) + 1
-            out.append(Diagnostic(Location(path, line, 1), "unknown-insert", f"unknown block `{m.group(1)}`",
-                                  f"use one of {', '.join(INSERTS)}"))
+            out.append(Diagnostic(Location(path, line, 1), "unknown-insert",
+                                  {"name": m.group(1), "choices": ", ".join(INSERTS)}))
     return out
 
 
