@@ -493,7 +493,8 @@ class Builder:
                 _dangling(doc, (*ptr, "evaluations", i, "metric"), e["metric"], "metric", corpus.metrics)
                 continue
             assessment.evaluations.append(Evaluation(metric, text(e["method"]), e["n"], e["before"],
-                                                     e["after"], e["illustrative"], e.get("n_before")))
+                                                     e["after"], e["illustrative"], e.get("n_before"),
+                                                     e.get("attempt_share")))
         case.assessments.append(assessment)
         risk.assessments.append(assessment)
         for prov in assessment.provisions:

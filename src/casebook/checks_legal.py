@@ -9,9 +9,12 @@ Four checks run on the linked corpus, with their data in ``content/catalog/`` (n
 ``likelihood-evidence`` (warning)
     The residual likelihood must agree with the case's own measurements. For every evaluation whose metric
     the scoring catalogue lists under ``evidence``, the upper end of the 95% Wilson interval of the measured
-    rate (after mitigation) is compared with each likelihood step's ``bounds``: ``max_rate`` always, and for
-    a rate per ordinary interaction also ``max_events_per_year`` against that rate times the case's yearly
-    ``volume``. A stated likelihood below the lowest step the evidence allows is reported.
+    rate (after mitigation) is compared with each likelihood step's ``bounds``: ``max_rate`` always, and
+    ``max_events_per_year`` against that rate times the yearly count it applies to: the case's ``volume``
+    for a rate per ordinary interaction, and for a rate per attempt the volume times the evaluation's
+    ``attempt_share`` (the assumed share of the volume that are attempts; P4-2 scales these too). A per-attempt
+    rate without ``attempt_share`` is compared with ``max_rate`` only. A stated likelihood below the lowest
+    step the evidence allows is reported.
 ``named-risk-statute`` (warning)
     Each assessment of a risk the programme names cites at least one provision of a statute: an instrument
     whose kind ``legal-checks.yaml`` lists under ``statute_kinds`` (law, cabinet order, ministerial
@@ -100,7 +103,7 @@ def occurrence_upper(e: Evaluation, rule: EvidenceRule) -> float:
     return interval.high if rule.counts == "occurrences" else 1.0 - interval.low
 
 
-def lowest_consistent_level(scoring: Scoring, upper: float, per_year: int | None) -> int:
+def lowest_consistent_level(scoring: Scoring, upper: float, per_year: float | None) -> int:
     """The lowest likelihood step whose bounds the evidence respects (5 when none does)."""
     for step in sorted(scoring.likelihood, key=lambda s: s.level):
         if step.max_rate is not None and upper > step.max_rate:
@@ -112,6 +115,18 @@ def lowest_consistent_level(scoring: Scoring, upper: float, per_year: int | None
     return max(s.level for s in scoring.likelihood)
 
 
+def _exposure_per_year(case: CaseStudy, rule: EvidenceRule, e: Evaluation) -> float | None:
+    """Yearly count the rate applies to: the case's volume for a rate per interaction, and for a rate per
+    attempt the volume times the share of it the case assumes to be attempts (P4-2); None when unknown."""
+    if case.volume is None:
+        return None
+    if rule.exposure == "interactions":
+        return case.volume.per_year
+    if e.attempt_share is not None:
+        return case.volume.per_year * e.attempt_share
+    return None
+
+
 def _likelihood_evidence(doc: Document, ptr: Pointer, a: Assessment, case: CaseStudy, corpus: Corpus) -> None:
     scoring = corpus.scoring
     worst: tuple[int, dict, str] | None = None
@@ -120,16 +135,19 @@ def _likelihood_evidence(doc: Document, ptr: Pointer, a: Assessment, case: CaseS
         if rule is None or not e.metric.is_proportion or not 0 <= e.after <= 1:
             continue
         upper = occurrence_upper(e, rule)
-        per_year = case.volume.per_year if case.volume and rule.exposure == "interactions" else None
+        per_year = _exposure_per_year(case, rule, e)
         needed = lowest_consistent_level(scoring, upper, per_year)
         if needed > a.residual.likelihood and (worst is None or needed > worst[0]):
             params = {"metric": e.metric.id, "after": f"{e.after:g}", "n": e.n, "upper": f"{upper:.1%}",
                       "exposure": Term("interactions" if rule.exposure == "interactions" else "attempts")}
             variant = "" if case.volume else "no-volume"
-            if per_year is not None:
+            if per_year is not None and case.volume is not None:
                 params.update(interactions=f"{case.volume.interactions:,}", per=Term(case.volume.per),
                               events=f"{upper * per_year:,.0f}")
                 variant = "volume"
+                if rule.exposure != "interactions":
+                    params["share"] = f"{e.attempt_share:.1%}"
+                    variant = "share"
             worst = (needed, params, variant)
     if worst is None:
         return

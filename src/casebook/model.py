@@ -337,6 +337,7 @@ class Evaluation:
     after: float
     illustrative: bool
     n_before: int | None = None
+    attempt_share: float | None = None  # assumed share of the case's volume that are attempts (P4-2)
 
     @property
     def before_interval(self) -> Interval | None:
