@@ -247,10 +247,13 @@ def _render_in_parts(plan: Plan, folder: Path, folders: list[Path], variant: str
     every_anchor = set().union(*(part.ids for part in parts))
     sheets = [folder / STYLESHEET, resource(folder, PART_STYLESHEET)]
 
+    budgets = _budgets(root)
+
     def render(part, toc_pages) -> Layout:
         html = part.html if toc_pages is unnumbered else render_part(plan, folder, part, toc_pages)
-        layout = render_pdf(html, work / f"{part.name}.pdf", base=root, stylesheets=sheets, folders=folders,
-                            variant=variant, named_elsewhere=(part.links - part.ids) & every_anchor)
+        with _within_budget(part, budgets):
+            layout = render_pdf(html, work / f"{part.name}.pdf", base=root, stylesheets=sheets, folders=folders,
+                                variant=variant, named_elsewhere=(part.links - part.ids) & every_anchor)
         gc.collect()  # a part's page boxes are cyclic: free them before the next part is laid out
         return layout
 
@@ -267,6 +270,8 @@ def _render_in_parts(plan: Plan, folder: Path, folders: list[Path], variant: str
         raise RenderError("the 目次 did not settle: its page numbers keep moving the front matter")
     page_names = [name for part in parts for name in layouts[part.name].page_names]
     total = len(page_names)
+    if budgets is not None:
+        _check_pages_per_case(plan, toc_pages, total, budgets.pages_per_case)
     folio = work / "folio.pdf"
     render_pdf(folio_html(folder, page_names), folio, base=root,
                stylesheets=[folder / STYLESHEET, resource(folder, FOLIO_STYLESHEET)], folders=[folder], variant=None)
@@ -274,6 +279,72 @@ def _render_in_parts(plan: Plan, folder: Path, folders: list[Path], variant: str
     bookmarks = join(files, folio, target, tagged=variant == "pdf/ua-1")
     warnings = [w for part in parts for w in layouts[part.name].warnings]
     return total, warnings, bookmarks
+
+
+def _budgets(root: Path):
+    """The limits of the project's content/catalog/limits.yaml (None when it has none: nothing to enforce)."""
+    from ..validate import load_limits
+
+    return load_limits(root)[0]
+
+
+def _part_cases(part) -> str:
+    names = [s.chapter.case.id for s in part.sections if s.chapter is not None and s.chapter.case is not None]
+    return ", ".join(names) if names else part.name
+
+
+@contextlib.contextmanager
+def _within_budget(part, limits):
+    """Lay out one part within limits.yaml's time and memory budget, or fail naming its case studies.
+
+    Time is enforced while it runs (SIGALRM in the main thread); the peak memory of the process is checked
+    when the part is done (a part that needs more than the budget fails the build even if it fitted).
+    """
+    import resource
+    import signal
+    import threading
+
+    if limits is None:
+        yield
+        return
+    seconds = limits.budgets.pdf_part_seconds
+    armed = threading.current_thread() is threading.main_thread() and hasattr(signal, "SIGALRM")
+
+    def stop(_signum, _frame):
+        raise RenderError(f"PDF part {part.name} ({_part_cases(part)}) took longer than its budget of "
+                          f"{seconds:g} s (content/catalog/limits.yaml budgets.pdf_part_seconds)")
+
+    started = time.perf_counter()
+    previous = signal.signal(signal.SIGALRM, stop) if armed else None
+    if armed:
+        signal.setitimer(signal.ITIMER_REAL, seconds)
+    try:
+        yield
+    finally:
+        if armed:
+            signal.setitimer(signal.ITIMER_REAL, 0)
+            signal.signal(signal.SIGALRM, previous)
+    if time.perf_counter() - started > seconds:
+        stop(None, None)
+    peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    if peak_mb > limits.budgets.pdf_part_memory_mb:
+        raise RenderError(f"PDF part {part.name} ({_part_cases(part)}) used {peak_mb:,.0f} MB, over its budget "
+                          f"of {limits.budgets.pdf_part_memory_mb:,} MB (content/catalog/limits.yaml)")
+
+
+def _check_pages_per_case(plan: Plan, pages: dict[str, int], total: int, limit: int) -> None:
+    """Each case study's chapter runs from its first page to the next chapter's: at most ``limit`` pages."""
+    order = [c for c in plan.chapters if c.anchor in pages]
+    over = []
+    for i, chapter in enumerate(order):
+        if chapter.kind != "case":
+            continue
+        end = pages[order[i + 1].anchor] if i + 1 < len(order) else total + 1
+        if end - pages[chapter.anchor] > limit:
+            over.append(f"{chapter.case.id if chapter.case else chapter.anchor} ({end - pages[chapter.anchor]} pages)")
+    if over:
+        raise RenderError(f"case studies over the limit of {limit} PDF pages per case "
+                          f"(content/catalog/limits.yaml pages_per_case): {', '.join(over)}")
 
 
 def _toc_pages(plan: Plan, parts: list, layouts: dict[str, Layout]) -> dict[str, int]:
