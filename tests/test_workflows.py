@@ -198,3 +198,24 @@ def test_contributing_names_only_real_commands_and_options():
             _parser().parse_args(argv)
         except SystemExit as exc:
             pytest.fail(f"CONTRIBUTING.md quotes `{line}`, which the CLI rejects ({exc.code})")
+
+
+@pytest.mark.parametrize("path", WORKFLOWS, ids=lambda p: p.name)
+def test_workflow_gives_pull_requests_no_secrets_and_no_write_access(path):
+    """A contribution is validated and built with a read-only token and nothing secret (issue 19 item 7).
+
+    Beyond test_workflow_is_safe_and_pinned: no trigger that runs with the base repository's rights
+    (pull_request_target, workflow_run), no secret or token named anywhere, no expression from the event
+    (titles, branch names, bodies a contributor writes) inside a shell script, where it would be code.
+    """
+    text = path.read_text(encoding="utf-8")
+    wf = _load(path)
+    on = _on(wf)
+    triggers = set(on) if isinstance(on, (dict, list)) else {on}
+    assert not triggers & {"pull_request_target", "workflow_run"}, triggers
+    assert "secrets." not in text and "GITHUB_TOKEN" not in text and "github.token" not in text
+    for job in wf["jobs"].values():
+        for step in job["steps"]:
+            assert "${{" not in step.get("run", ""), f"expression in a script: {step.get('name')}"
+            assert "github.event" not in str(step.get("env", {})), f"event data in env: {step.get('name')}"
+    assert wf.get("permissions") == {"contents": "read"}
