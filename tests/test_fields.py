@@ -87,3 +87,19 @@ def test_every_case_study_field_has_a_place_in_each_output(template):
     used = set(re.findall(r"\bcase\.([a-z_]+)", text)) | set(THROUGH_CONTEXT[template])
     forgotten = sorted(f for f in _model_fields(model.CaseStudy) if f not in used and f not in NOT_SHOWN)
     assert not forgotten, f"{template} does not show case field(s) {forgotten}"
+
+
+ENUMS = [
+    (model.RecordStatus, "common", "$defs/status"),
+    (model.CaseStatus, "casestudy", "properties/status"),
+    (model.Provenance, "casestudy", "properties/provenance"),
+    (model.MitigationKind, "mitigations", "$defs/mitigation/properties/kind"),
+    (model.MitigationType, "mitigations", "$defs/mitigation/properties/type"),
+    (model.ApplicationStatus, "casestudy", "$defs/assessment/properties/mitigations/items/properties/status"),
+    (model.InstrumentKind, "instruments", "$defs/instrument/properties/kind"),
+]
+
+
+@pytest.mark.parametrize(("enum", "stem", "pointer"), ENUMS, ids=[e[0].__name__ for e in ENUMS])
+def test_model_enums_hold_exactly_the_schema_values(enum, stem, pointer):
+    assert [e.value for e in enum] == _schema_object(stem, pointer)["enum"]

@@ -13,9 +13,11 @@ from . import crosswalk
 from .load import Document, Pointer, pointer_text
 from .messages import Term
 from .model import (
+    ApplicationStatus,
     AppliedMitigation,
     Assessment,
     Band,
+    CaseStatus,
     CaseStudy,
     Chapter,
     CheckItem,
@@ -30,16 +32,21 @@ from .model import (
     Improvement,
     Institution,
     Instrument,
+    InstrumentKind,
     LegalChecks,
     Level,
     Mappings,
     Metric,
     Mitigation,
+    MitigationKind,
+    MitigationType,
     Origin,
     Policy,
+    Provenance,
     Provision,
     Publication,
     ReadinessEntry,
+    RecordStatus,
     ReportLayout,
     Risk,
     Scale,
@@ -166,11 +173,11 @@ class Builder:
         instruments: dict[str, Instrument] = {}
         for rid, (doc, ptr, d) in self._index("instruments").items():
             instruments[rid] = Instrument(
-                id=rid, name=text(d["name"]), kind=d["kind"], verified=d["verified"],
+                id=rid, name=text(d["name"]), kind=InstrumentKind(d["kind"]), verified=d["verified"],
                 origin=self._origin(doc, ptr), short_name=text(d.get("short_name")),
                 law_number=d.get("law_number"), egov_id=d.get("egov_id"), publisher=text(d.get("publisher")),
                 issued=d.get("issued"), url=d.get("url"), summary=text(d.get("summary")),
-                verification_note=text(d.get("verification_note")), status=d.get("status", "active"),
+                verification_note=text(d.get("verification_note")), status=RecordStatus(d.get("status", "active")),
                 replaced_by=d.get("replaced_by"))
         provisions: dict[str, Provision] = {}
         for rid, (doc, ptr, d) in self._index("provisions").items():
@@ -182,7 +189,7 @@ class Builder:
                 id=rid, instrument=inst, article=d["article"], title=text(d["title"]),
                 relevance=text(d["relevance"]), verified=d["verified"], origin=self._origin(doc, ptr),
                 url=d.get("url"), summary=text(d.get("summary")),
-                verification_note=text(d.get("verification_note")), status=d.get("status", "active"),
+                verification_note=text(d.get("verification_note")), status=RecordStatus(d.get("status", "active")),
                 replaced_by=d.get("replaced_by"), editorial_title=d.get("editorial_title", False))
             provisions[rid] = prov
             inst.provisions.append(prov)
@@ -194,7 +201,7 @@ class Builder:
                 provisions=self._resolve(provisions, d["provisions"], doc, (*ptr, "provisions"), "provision"),
                 mappings=self._mappings(doc, ptr, d.get("mappings", {}), frameworks), origin=self._origin(doc, ptr),
                 programme_named=d.get("programme_named", False), examples=texts(d.get("examples")),
-                status=d.get("status", "active"), replaced_by=d.get("replaced_by"))
+                status=RecordStatus(d.get("status", "active")), replaced_by=d.get("replaced_by"))
             risks[rid] = risk
             for prov in risk.provisions:
                 prov.risks.append(risk)
@@ -202,14 +209,14 @@ class Builder:
         item_ids: dict[str, tuple[Document, Pointer]] = {}
         for rid, (doc, ptr, d) in self._index("mitigations").items():
             mit = Mitigation(
-                id=rid, name=text(d["name"]), kind=d["kind"], type=d["type"],
+                id=rid, name=text(d["name"]), kind=MitigationKind(d["kind"]), type=MitigationType(d["type"]),
                 risks=self._resolve(risks, d["mitigates"], doc, (*ptr, "mitigates"), "risk"),
                 description=text(d["description"]), checklist=[],
                 evidence=texts(d["evidence"]), origin=self._origin(doc, ptr),
                 provisions=self._resolve(provisions, d.get("provisions", []), doc, (*ptr, "provisions"),
                                          "provision"),
                 mappings=self._mappings(doc, ptr, d.get("mappings", {}), frameworks),
-                status=d.get("status", "active"),
+                status=RecordStatus(d.get("status", "active")),
                 replaced_by=d.get("replaced_by"))
             mitigations[rid] = mit
             self._check_items(mit, doc, ptr, d["checklist"], item_ids)
@@ -224,7 +231,7 @@ class Builder:
                 better=d["better"], origin=self._origin(doc, ptr), method=text(d.get("method")),
                 sources=texts(d.get("sources")),
                 risks=self._resolve(risks, d.get("risks", []), doc, (*ptr, "risks"), "risk"),
-                status=d.get("status", "active"), replaced_by=d.get("replaced_by"))
+                status=RecordStatus(d.get("status", "active")), replaced_by=d.get("replaced_by"))
             metrics[rid] = met
             for risk in met.risks:
                 risk.metrics.append(met)
@@ -417,7 +424,7 @@ class Builder:
         hitl = sysd["human_in_the_loop"]
         folder = doc.path.parent
         case = CaseStudy(
-            id=d["id"], title=text(d["title"]), provenance=d["provenance"], status=d["status"],
+            id=d["id"], title=text(d["title"]), provenance=Provenance(d["provenance"]), status=CaseStatus(d["status"]),
             summary=text(d["summary"]),
             institution=Institution(inst["type"], inst["region"], text(inst.get("name")), inst.get("size")),
             use_level=d["use_level"], channels=list(d["channels"]), service=text(d["service"]),
@@ -484,7 +491,7 @@ class Builder:
             if mit is None:
                 _dangling(doc, (*ptr, "mitigations", i, "id"), m["id"], "mitigation", corpus.mitigations)
                 continue
-            applied = AppliedMitigation(mit, m["status"], assessment, text(m.get("note")))
+            applied = AppliedMitigation(mit, ApplicationStatus(m["status"]), assessment, text(m.get("note")))
             assessment.mitigations.append(applied)
             mit.applications.append(applied)
         for i, e in enumerate(a.get("evaluations", [])):

@@ -8,9 +8,62 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass, field, fields
+from enum import StrEnum
 from pathlib import Path
 
 from .errors import Location
+
+
+class RecordStatus(StrEnum):
+    """Status of a catalogue record (common.schema.json#/$defs/status)."""
+
+    ACTIVE = "active"
+    DRAFT = "draft"
+    RETIRED = "retired"
+
+
+class CaseStatus(StrEnum):
+    DRAFT = "draft"
+    PUBLISHED = "published"
+    RETIRED = "retired"
+
+
+class Provenance(StrEnum):
+    """Where a case study's figures come from: ``sample`` ones are illustrative, never measured."""
+
+    SAMPLE = "sample"
+    PILOT = "pilot"
+    PRODUCTION = "production"
+
+
+class MitigationKind(StrEnum):
+    PREVENTIVE = "preventive"
+    DETECTIVE = "detective"
+    CORRECTIVE = "corrective"
+
+
+class MitigationType(StrEnum):
+    TECHNICAL = "technical"
+    ORGANISATIONAL = "organisational"
+    CONTRACTUAL = "contractual"
+
+
+class ApplicationStatus(StrEnum):
+    """How far a mitigation is in place in one assessment."""
+
+    IMPLEMENTED = "implemented"
+    PARTIAL = "partial"
+    PLANNED = "planned"
+
+
+class InstrumentKind(StrEnum):
+    LAW = "law"
+    CABINET_ORDER = "cabinet-order"
+    MINISTERIAL_ORDINANCE = "ministerial-ordinance"
+    SUPERVISORY_GUIDELINE = "supervisory-guideline"
+    GOVERNMENT_GUIDELINE = "government-guideline"
+    INDUSTRY_GUIDELINE = "industry-guideline"
+    INTERNATIONAL = "international"
 
 
 @dataclass(frozen=True)
@@ -88,7 +141,7 @@ class Mappings:
 class Instrument:
     id: str
     name: Text
-    kind: str
+    kind: InstrumentKind
     verified: bool
     origin: Origin
     short_name: Text | None = None
@@ -99,7 +152,7 @@ class Instrument:
     url: str | None = None
     summary: Text | None = None
     verification_note: Text | None = None
-    status: str = "active"
+    status: RecordStatus = RecordStatus.ACTIVE
     replaced_by: str | None = None
     provisions: list[Provision] = field(default_factory=list)
 
@@ -120,7 +173,7 @@ class Provision:
     url: str | None = None
     summary: Text | None = None
     verification_note: Text | None = None
-    status: str = "active"
+    status: RecordStatus = RecordStatus.ACTIVE
     replaced_by: str | None = None
     editorial_title: bool = False  # the caption is ours, not the statute's (shown as such)
     risks: list[Risk] = field(default_factory=list)
@@ -150,7 +203,7 @@ class Risk:
     origin: Origin
     programme_named: bool = False
     examples: list[Text] = field(default_factory=list)
-    status: str = "active"
+    status: RecordStatus = RecordStatus.ACTIVE
     replaced_by: str | None = None
     mitigations: list[Mitigation] = field(default_factory=list)
     assessments: list[Assessment] = field(default_factory=list)
@@ -172,7 +225,7 @@ class CheckItem:
 
     id: str
     text: Text
-    status: str = "active"
+    status: RecordStatus = RecordStatus.ACTIVE
     mitigation: Mitigation | None = None
 
     @property
@@ -196,8 +249,8 @@ class CheckItem:
 class Mitigation:
     id: str
     name: Text
-    kind: str
-    type: str
+    kind: MitigationKind
+    type: MitigationType
     risks: list[Risk]
     description: Text
     checklist: list[CheckItem]
@@ -205,7 +258,7 @@ class Mitigation:
     origin: Origin
     provisions: list[Provision] = field(default_factory=list)
     mappings: Mappings = field(default_factory=Mappings)
-    status: str = "active"
+    status: RecordStatus = RecordStatus.ACTIVE
     replaced_by: str | None = None
     retired_items: list[CheckItem] = field(default_factory=list)
     applications: list[AppliedMitigation] = field(default_factory=list)
@@ -227,7 +280,7 @@ class Metric:
     method: Text | None = None
     sources: list[Text] = field(default_factory=list)
     risks: list[Risk] = field(default_factory=list)
-    status: str = "active"
+    status: RecordStatus = RecordStatus.ACTIVE
     replaced_by: str | None = None
 
     @property
@@ -355,7 +408,7 @@ class Evaluation:
 @dataclass(eq=False)
 class AppliedMitigation:
     mitigation: Mitigation
-    status: str
+    status: ApplicationStatus
     assessment: Assessment
     note: Text | None = None
 
@@ -477,8 +530,8 @@ class Institution:
 class CaseStudy:
     id: str
     title: Text
-    provenance: str
-    status: str
+    provenance: Provenance
+    status: CaseStatus
     summary: Text
     institution: Institution
     use_level: int
