@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import functools
 import posixpath
+from collections.abc import Callable
 
 from ..model import (
     CaseStudy,
@@ -145,16 +146,7 @@ class Links:
 
     def html_href(self, current: str) -> Href:
         """``href`` for finished HTML on page ``current``: final relative URLs, no link to the page itself."""
-        def href(record_id: str) -> str | None:
-            obj = self._by_id.get(record_id)
-            if obj is None:
-                return None
-            target = path_of(obj)
-            if target == current:
-                return None
-            return url_between(target, current, self.directory_urls)
-
-        return href
+        return self._href(current, lambda target: url_between(target, current, self.directory_urls))
 
     def refs(self, current: str, markdown: bool = False) -> Resolver:
         """Cross-references (``[[ref:P4]]``) on page ``current``: the policy page's own chapter numbers.
@@ -181,6 +173,10 @@ class Links:
         return resolve
 
     def href(self, current: str) -> Href:
+        """``href`` for template Markdown on page ``current``: docs-relative ``.md`` paths MkDocs rewrites."""
+        return self._href(current, lambda target: relative(target, current))
+
+    def _href(self, current: str, link: Callable[[str], str]) -> Href:
         def href(record_id: str) -> str | None:
             obj = self._by_id.get(record_id)
             if obj is None:
@@ -188,6 +184,6 @@ class Links:
             target = path_of(obj)
             if target == current:
                 return None  # no link from a page to itself
-            return relative(target, current)
+            return link(target)
 
         return href
