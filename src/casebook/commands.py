@@ -70,11 +70,6 @@ def build(root: Path, args: argparse.Namespace) -> int:
                     raise RenderError(f"{len(info.warnings)} PDF warning(s) in strict mode:\n{text}")
                 print(f"report.pdf: {len(info.warnings)} warning(s):\n{text}", file=sys.stderr)
             print(f"report.pdf: {info.pages} pages", file=sys.stderr)
-            from .report.overview import FILE_NAME, has_overview, render_overview
-
-            if has_overview(corpus):
-                pages, _digest = render_overview(corpus, staging / FILE_NAME)
-                print(f"{FILE_NAME}: {pages} pages", file=sys.stderr)
         from .site.offline import write_offline_zip
 
         offline = write_offline_zip(root, staging, args.strict, corpus=corpus)  # the site for file://

@@ -250,11 +250,7 @@ class SiteRenderer:
         out.append(self.page("changelog.md.j2", L.CHANGELOG, _catalog_file(catalog, "publication"),
                              history=history,
                              comparisons=[(h, comparison.rows(h.changes)) for h in history if h.changes]))
-        from ..report.overview import FILE_NAME as OVERVIEW_PDF
-        from ..report.overview import has_overview
-
-        out.append(self.page("report.md.j2", L.REPORT, None, has_samples=c.has_samples,
-                             overview=OVERVIEW_PDF if has_overview(c) else None))
+        out.append(self.page("report.md.j2", L.REPORT, None, has_samples=c.has_samples))
         return out
 
     # -- contexts ------------------------------------------------------------------------------------
