@@ -151,6 +151,7 @@ def test_sha256sums_lists_the_pdf_and_every_data_file(built) -> None:
     listed = {line.split("  ", 1)[1] for line in lines}
     data = {p.relative_to(site).as_posix() for p in (site / "data").rglob("*") if p.is_file()}
     assert "report.pdf" in listed and "data/casebook.json" in listed and "data/checklist.csv" in listed
+    assert "data/casebook-offline.zip" in listed  # the download page links it (the site-only build cannot)
     assert data <= listed and listed <= data | {"report.pdf"}
     for line in lines:
         digest, name = line.split("  ", 1)

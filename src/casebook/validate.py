@@ -111,9 +111,12 @@ def validate(root: Path, today: dt.date | None = None, only_cases: list[Path] | 
 def _validate(root: Path, today: dt.date | None, only_cases: list[Path] | None) -> Result:
     today = today or dt.date.today()
     catalog_files, case_files, diags = discover(root)
+    left_out: set[str] = set()  # case studies a preview does not load: references to them are not dangling
     if only_cases is not None:
         wanted = {p.resolve() for p in only_cases}
-        case_files = [p for p in case_files if p.resolve() in wanted or p.parent.resolve() in wanted]
+        kept = [p for p in case_files if p.resolve() in wanted or p.parent.resolve() in wanted]
+        left_out = {p.parent.name for p in case_files if p not in kept}
+        case_files = kept
     labels = vocabulary_labels(root)
     limits = load_limits(root)[0]
     public = load_public_numbers(root)
@@ -127,7 +130,7 @@ def _validate(root: Path, today: dt.date | None, only_cases: list[Path] | None) 
     check_ids_across_kinds([doc for doc in documents if doc.kind], _reserved(documents))
     builder = Builder(root)
     broken_cases: list[Document] = []
-    refused_ids: set[str] = set()  # records refused on their own errors: references to them say nothing more
+    refused_ids: set[str] = set(left_out)  # records refused on their own errors: references say nothing more
     refused_kinds: set[str] = set()
     for doc, built_on in staged:
         if doc.kind is None:
