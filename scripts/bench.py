@@ -157,12 +157,16 @@ def run_search(work: Path, baseline_ref: str | None = None) -> dict:
 
 
 def checkout_src(ref: str, work: Path) -> Path:
-    """``src/`` and ``templates/`` of git ``ref`` extracted under ``work``; returns the src folder."""
+    """``src/`` (and ``templates/`` of older refs) of git ``ref`` extracted under ``work``; returns the src folder."""
     import subprocess
 
     dest = work / "baseline"
     dest.mkdir()
-    archive = subprocess.run(["git", "-C", str(ROOT), "archive", ref, "src", "templates"], check=True,
+    # Before the templates moved into the package they sat at the top of the tree.
+    old_layout = subprocess.run(["git", "-C", str(ROOT), "cat-file", "-e", f"{ref}:templates"],
+                                capture_output=True).returncode == 0
+    paths = ["src", "templates"] if old_layout else ["src"]
+    archive = subprocess.run(["git", "-C", str(ROOT), "archive", ref, *paths], check=True,
                              capture_output=True).stdout
     subprocess.run(["tar", "-x", "-C", str(dest)], input=archive, check=True)
     return dest / "src"

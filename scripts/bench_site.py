@@ -78,7 +78,7 @@ def make_plain(root: Path, plain: Path) -> Path:
     if result.corpus is None:
         raise SystemExit(f"{root} does not validate: {len(result.report.errors)} error(s)")
     corpus = result.corpus
-    for name in ("content", "overrides", "templates", "src"):
+    for name in ("content", "overrides", "src"):
         if (root / name).is_dir():
             shutil.copytree(root / name, plain / name)
     docs = plain / "content"

@@ -21,7 +21,7 @@ from pathlib import Path
 import yaml
 
 ROOT = Path(__file__).resolve().parent.parent
-COPY = ["content", "templates", "overrides", "mkdocs.yml"]
+COPY = ["content", "overrides", "mkdocs.yml"]
 
 
 class _Dumper(yaml.SafeDumper):

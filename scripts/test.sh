@@ -18,6 +18,7 @@ if [ "${1:-}" = "--fast" ]; then
   exec .venv/bin/python -m pytest -q -m "not slow and not browser" "$@"
 fi
 .venv/bin/python -m pytest -q "$@"
+bash scripts/wheel_check.sh  # the installed package, outside the checkout, builds the shipped content
 if [ -f scripts/check_html.sh ] && [ "${CASEBOOK_SKIP_HTML_CHECKS:-0}" != 1 ]; then
   bash scripts/check_html.sh
 fi

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import shutil
 from pathlib import Path
 
 import pytest
 
 from casebook.commands import check_chapters
 from casebook.errors import RenderError
+from casebook.report.html import DEFAULT_TEMPLATES
 from casebook.validate import validate
 
 FIXTURE = Path(__file__).parent / "fixtures" / "corpus"
@@ -44,6 +46,7 @@ def test_build_validates_once_and_strict_fails_on_pdf_warnings(tmp_path, monkeyp
     from hostile.project import make_project  # a copy of the shipped publication
 
     root = make_project(tmp_path / "project")
+    shutil.copytree(DEFAULT_TEMPLATES, root / "templates" / "report")  # the project's own copy, broken
     css = root / "templates" / "report" / "report.css"
     css.write_text(css.read_text(encoding="utf-8") + "\np { colr: red; }\n", encoding="utf-8")
 

@@ -76,8 +76,8 @@ NOT_SHOWN = {
 
 #: Fields a template shows through a context value computed in Python rather than as ``case.<field>``.
 THROUGH_CONTEXT = {
-    "templates/site/casestudy.md.j2": {"readiness": "rows from SiteRenderer._readiness"},
-    "templates/report/case.html.j2": {"title": "the chapter heading (m.heading) from the report plan"},
+    "src/casebook/templates/site/casestudy.md.j2": {"readiness": "rows from SiteRenderer._readiness"},
+    "src/casebook/templates/report/case.html.j2": {"title": "the chapter heading (m.heading) from the report plan"},
 }
 
 

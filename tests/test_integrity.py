@@ -7,12 +7,14 @@ after the site stage, and one in-process site build whose page set is made to mi
 from __future__ import annotations
 
 import hashlib
+import shutil
 import subprocess
 from pathlib import Path
 
 import pytest
 import yaml
 
+from casebook.report.html import DEFAULT_TEMPLATES
 from hostile.project import cli_subprocess, make_project, pdftotext, squash
 
 pytestmark = pytest.mark.slow
@@ -56,6 +58,7 @@ def test_failed_build_after_the_site_stage_leaves_the_previous_site_intact(tmp_p
     (site / "report.pdf").write_bytes(b"%PDF-1.7 previous")
     before = tree(site)
     # The site builds; the report then asks for a resource outside its asset folders and must stop.
+    shutil.copytree(DEFAULT_TEMPLATES, root / "templates" / "report")  # the project's own copy, changed
     template = root / "templates" / "report" / "cover.html.j2"
     template.write_text('<img src="http://127.0.0.1:9/beacon.png" alt="">\n'
                         + template.read_text(encoding="utf-8"), encoding="utf-8")

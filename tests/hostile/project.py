@@ -21,7 +21,7 @@ from pathlib import Path
 import yaml
 
 REPO = Path(__file__).resolve().parents[2]
-COPY = ["content", "templates", "overrides", "mkdocs.yml", "casestudies"]
+COPY = ["content", "overrides", "mkdocs.yml", "casestudies"]
 TEMPLATE_CASE = "sample-rag-inquiry-chatbot"
 
 

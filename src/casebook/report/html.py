@@ -36,8 +36,8 @@ from ..render.xref import Target
 from .edition import OpenItem, open_items
 from .structure import GENERATED_APPENDICES, GENERATED_CHAPTERS, TextChapter, read_text_chapter, text_html
 
-#: The template folder shipped with Casebook (``templates/report`` at the top of the source tree).
-DEFAULT_TEMPLATES = Path(__file__).resolve().parents[3] / "templates" / "report"
+#: The template folder shipped with Casebook (inside the package, so an installed wheel has it).
+DEFAULT_TEMPLATES = Path(__file__).resolve().parents[1] / "templates" / "report"
 STYLESHEET = "report.css"
 PREVIEW_TEMPLATE = "preview.html.j2"
 MAIN_TEMPLATE = "report.html.j2"

@@ -50,9 +50,9 @@ from .markup import (
 )
 from .selfcheck import embedded_script, self_check_data
 
-#: Templates shipped with the project (``<repo>/templates/site``); a project may override any of them in
-#: its own ``templates/site`` folder.
-DEFAULT_TEMPLATES = Path(__file__).resolve().parents[3] / "templates" / "site"
+#: Templates shipped with Casebook (inside the package); a project may override any of them in its own
+#: ``templates/site`` folder.
+DEFAULT_TEMPLATES = Path(__file__).resolve().parents[1] / "templates" / "site"
 
 _STATUS_JA = {"implemented": "実施済み", "partial": "一部実施", "planned": "計画中"}
 _WORDING_JA = {"official": "公式の文言", "programme": "実証事業の文言", "provisional": "暫定の文言"}
