@@ -299,6 +299,7 @@ def main(argv: list[str] | None = None) -> int:
 
         print("\nsearch (R@5 / P@1 / R@10 through the search box, headless Chromium)")
         print(search_recall.comparison(res["search"]["after"], res["search"]["before"]))
+        print(search_recall.machine_state())
     if args.json:
         args.json.write_text(json.dumps(res, indent=2, ensure_ascii=False, default=str), encoding="utf-8")
         print(f"\nwrote {args.json}")

@@ -6,7 +6,9 @@ Two query sets, each query with hand-labelled answer pages:
 - ``tests/search_queries.yaml`` — page phrases: the publication's own words (laws, risk names, terms);
 - ``tests/search_queries_readers.yaml`` — readers' words: how bank staff ask (誤回答, マネロン,
   レッドチーム, 個人情報保護法 第27条); its ``held_out`` queries were never used for tuning and are
-  reported on their own.
+  reported on their own;
+- ``tests/search_queries_heldout.yaml`` — a second, larger held-out set in readers' words (misspelt
+  katakana, 略語, law-and-article forms, English terms, questions); never read when tuning.
 
 For each query the script types into ``input.md-search__input`` exactly as a reader would, waits for the
 search worker's answer and records:
@@ -59,8 +61,10 @@ import yaml
 ROOT = Path(__file__).resolve().parent.parent
 QUERIES = ROOT / "tests" / "search_queries.yaml"
 READER_QUERIES = ROOT / "tests" / "search_queries_readers.yaml"
+#: A second held-out set in readers' words, never used for tuning (see its header).
+HELDOUT_QUERIES = ROOT / "tests" / "search_queries_heldout.yaml"
 #: Query sets measured by default: name → file.
-SETS = {"pages": QUERIES, "readers": READER_QUERIES}
+SETS = {"pages": QUERIES, "readers": READER_QUERIES, "heldout": HELDOUT_QUERIES}
 SUBPATH = "casebook"
 CHROMIUM = os.environ.get("CASEBOOK_CHROMIUM", "/usr/bin/chromium")
 CHROMIUM_ARGS = [
@@ -342,7 +346,21 @@ def comparison(after: dict[str, dict], before: dict[str, dict] | None) -> str:
             row += (f"     {b['r_at_5']:.3f} {b['p_at_1']:.3f} {b['r_at_10']:.3f} | " if b else f"{'':24}| ")
         row += f"    {s['r_at_5']:.3f} {s['p_at_1']:.3f} {s['r_at_10']:.3f}"
         lines.append(row)
+    sizes = []
+    for label, summaries in (("before", before), ("after", after)):
+        s = next((s for s in (summaries or {}).values() if "index_gzip_bytes" in s), None)
+        if s:
+            sizes.append(f"{label} {s['index_bytes']} bytes, {s['index_gzip_bytes']} gzip")
+    if sizes:
+        lines.append("search index: " + "; ".join(sizes))
     return "\n".join(lines)
+
+
+def machine_state() -> str:
+    """Load, cores and Python of the measuring machine (figures from a shared machine need it)."""
+    load = " ".join(f"{x:.2f}" for x in os.getloadavg())
+    now = time.strftime("%Y-%m-%d %H:%M:%S UTC", time.gmtime())
+    return f"load {load}; nproc {os.cpu_count()}; python {sys.version.split()[0]}; {now}"
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -379,6 +397,7 @@ def main(argv: list[str] | None = None) -> int:
         print_table(res, after[name], verbose=args.verbose)
     print()
     print(comparison(after, before))
+    print(machine_state())
     if args.json:
         report = {"after": after, "before": before,
                   "results": {name: [{**asdict(r), "r5": r.r5, "r10": r.r10, "p1": r.p1} for r in res]
