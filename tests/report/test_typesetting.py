@@ -7,7 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from casebook.report.html import build_html, format_date
+from casebook.render.dates import format_date
+from casebook.report.html import build_html
 from casebook.validate import validate
 
 REPO = Path(__file__).resolve().parents[2]

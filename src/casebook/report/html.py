@@ -25,12 +25,14 @@ from ..model import (
     Corpus,
     Evaluation,
     Instrument,
-    Metric,
     Mitigation,
     Provision,
     Risk,
     Score,
 )
+from ..render.dates import format_date
+from ..render.names import name_of, records_by_id
+from ..render.numbers import format_interval, format_value
 from ..render.prose import to_html
 from ..render.xref import Target
 from .edition import OpenItem, open_items
@@ -48,9 +50,6 @@ FOLIO_STYLESHEET = "folio.css"
 _ANCHOR_UNSAFE = re.compile(r"[^A-Za-z0-9_-]")
 _COLOUR = re.compile(r"^#(?:[0-9a-fA-F]{3}|[0-9a-fA-F]{6})$")
 _CSS_IDENT = re.compile(r"^[a-z][a-z0-9-]*$")
-_UNITS = {"seconds": "秒", "count": "件", "score": "点"}
-
-
 def templates_dir(root: Path) -> Path:
     """The project's own ``templates/report`` when it has one, otherwise Casebook's."""
     own = root.resolve() / "templates" / "report"
@@ -108,6 +107,7 @@ class Plan:
 
     def __init__(self, corpus: Corpus) -> None:
         self.corpus = corpus
+        self.records = records_by_id(corpus)
         active = [c for c in corpus.cases.values()]
         self.cases = active
         self.risks = [r for r in corpus.risks.values() if r.status != "retired"]
@@ -232,10 +232,10 @@ class Plan:
                 for clause in pc.clauses:
                     if clause.id == ident:
                         return Target(clause.id, clause.title.ja, self.href(ident) if host else None)
-        record = _record(self.corpus, ident)
+        record = self.records.get(ident)
         if record is None:
             return None
-        return Target("", _name(record), self.href(ident))
+        return Target("", name_of(record), self.href(ident))
 
     # -- figures ------------------------------------------------------------------------------------
     def _summary(self, risk: Risk) -> RiskSummary:
@@ -285,28 +285,6 @@ class Plan:
         return mitigation.checklist
 
 
-def _record(corpus: Corpus, ident: str) -> Any:
-    for table in (corpus.cases, corpus.risks, corpus.mitigations, corpus.provisions, corpus.instruments,
-                  corpus.metrics):
-        if ident in table:
-            return table[ident]
-    return next((t for t in corpus.glossary if t.id == ident), None)
-
-
-def _name(record: Any) -> str:
-    """The name running text uses for a record (never its id)."""
-    if isinstance(record, CaseStudy):
-        return record.title.ja
-    if isinstance(record, Provision):
-        return record.citation
-    if isinstance(record, Instrument):
-        return record.label
-    term = getattr(record, "term", None)
-    if term is not None:
-        return term.ja
-    return record.name.ja
-
-
 def _is_cited(p: Provision, corpus: Corpus) -> bool:
     if p.status == "retired":
         return False
@@ -319,47 +297,8 @@ def _band_counts(corpus: Corpus, bands: list[Band]) -> list[tuple[Band, int]]:
 
 
 # -- filters -----------------------------------------------------------------------------------------
-def number(value: float, metric: Metric) -> str:
-    if metric.is_proportion:
-        return f"{value * 100:.1f}%"
-    text = f"{value:g}"
-    unit = _UNITS.get(metric.unit, "")
-    return f"{text}{unit}"
-
-
 def interval(evaluation: Evaluation, which: str) -> str:
-    iv = evaluation.before_interval if which == "before" else evaluation.after_interval
-    if iv is None:
-        return "—"
-    return f"{iv.low * 100:.1f}–{iv.high * 100:.1f}%"
-
-
-#: Japanese eras by their first day (the era in force on a date is the last one that began on or before it).
-_ERAS = (("1989-01-08", "平成", 1989), ("2019-05-01", "令和", 2019))
-_DATE = re.compile(r"^(\d{4})-(\d{2})(?:-(\d{2}))?$")
-
-
-def format_date(value: Any, style: str = "iso", western: bool = True) -> str:
-    """A date as the publication writes it: ISO, or 和暦 with the Western year (令和8年（2026年）11月30日)."""
-    text = str(value or "")
-    m = _DATE.match(text)
-    if style != "wareki" or m is None:
-        return text
-    year, month, day = int(m.group(1)), int(m.group(2)), m.group(3)
-    era_name, base = "", 0
-    for start, name, first in _ERAS:
-        if text[:10] >= start[: len(text[:10])]:
-            era_name, base = name, first
-    if not era_name:
-        return text
-    n = year - base + 1
-    out = f"{era_name}{'元' if n == 1 else n}年"
-    if western:
-        out += f"（{year}年）"
-    out += f"{month}月"
-    if day:
-        out += f"{int(day)}日"
-    return out
+    return format_interval(evaluation.before_interval if which == "before" else evaluation.after_interval)
 
 
 def environment(folder: Path, plan: Plan) -> jinja2.Environment:
@@ -381,7 +320,7 @@ def environment(folder: Path, plan: Plan) -> jinja2.Environment:
     env.filters.update(
         prose=prose,
         inline=lambda text: prose(text, inline=True),
-        number=number,
+        number=format_value,
         interval=interval,
         label=lambda value, vocabulary: plan.corpus.label(vocabulary, value),
         href=lambda record_id: plan.href(record_id),

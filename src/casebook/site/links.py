@@ -20,6 +20,7 @@ from ..model import (
     Provision,
     Risk,
 )
+from ..render.names import name_of, records_by_id
 from ..render.prose import Href
 from ..render.xref import Resolver, Target
 from .markup import anchor, relative
@@ -77,22 +78,8 @@ def path_of(obj: Linkable) -> str:
 
 
 def label_of(obj: Linkable) -> str:
-    """The text a link to ``obj`` shows."""
-    if isinstance(obj, CaseStudy):
-        return obj.title.ja
-    if isinstance(obj, Instrument):
-        return obj.label
-    if isinstance(obj, Provision):
-        return obj.citation
-    if isinstance(obj, Clause | Chapter):
-        return f"{obj.id} {obj.title.ja}"
-    if isinstance(obj, GlossaryTerm):
-        return obj.term.ja
-    if isinstance(obj, Framework):
-        return f"{obj.name.ja}（{obj.edition}）"
-    if isinstance(obj, FrameworkItem):
-        return f"{obj.id} {obj.title.ja}"
-    return obj.name.ja
+    """The text a link to ``obj`` shows (clauses, chapters and external items with their id)."""
+    return name_of(obj, with_id=True)
 
 
 def page_url(path: str, directory_urls: bool = True) -> str:
@@ -126,17 +113,7 @@ class Links:
     def __init__(self, corpus: Corpus, directory_urls: bool = True) -> None:
         self.corpus = corpus
         self.directory_urls = directory_urls
-        self._by_id: dict[str, Linkable] = {}
-        for table in (corpus.metrics, corpus.instruments, corpus.provisions, corpus.mitigations, corpus.risks,
-                      corpus.cases):
-            self._by_id.update(table)
-        if corpus.policy:
-            for chapter in corpus.policy.chapters:
-                self._by_id.setdefault(chapter.id, chapter)
-                for clause in chapter.clauses:
-                    self._by_id.setdefault(clause.id, clause)
-        for term in corpus.glossary:
-            self._by_id.setdefault(term.id, term)
+        self._by_id: dict[str, Linkable] = records_by_id(corpus)
 
     def get(self, record_id: str) -> Linkable | None:
         return self._by_id.get(record_id)

@@ -23,13 +23,12 @@ from ..model import (
     CaseStudy,
     Corpus,
     Evaluation,
-    Interval,
-    Metric,
     Mitigation,
     Provision,
     Risk,
     Text,
 )
+from ..render.numbers import format_interval, format_value
 from . import links as L
 from .exports import REGISTRY
 from .fragments import Fragments
@@ -284,18 +283,6 @@ def checklist_groups(corpus: Corpus) -> list[tuple[Risk, list[Mitigation]]]:
     """The adoption checklist: every risk with the mitigations that address it (file order)."""
     return [(r, [m for m in r.mitigations if m.checklist]) for r in corpus.risks.values()
             if any(m.checklist for m in r.mitigations)]
-
-
-def format_value(value: float, metric: Metric) -> str:
-    if metric.is_proportion:
-        return f"{value * 100:.1f}%"
-    return f"{value:g}"
-
-
-def format_interval(interval: Interval | None) -> str:
-    if interval is None:
-        return "—"
-    return f"{interval.low * 100:.1f}–{interval.high * 100:.1f}%"
 
 
 def evaluation_rows(assessment: Assessment) -> list[Evaluation]:
