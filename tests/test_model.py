@@ -223,3 +223,18 @@ def test_check_items_keep_ids_and_retired_items_stay_reserved(tmp_path: Path) ->
     assert item.mitigation is c.mitigations["M-PII-MASKING"] and item.risks == [c.risks["R-PRIVACY-LEAK"]]
     assert str(item) == item.ja == "マスキングの対象を定めている。"
     assert list(c.retired_check_items) == ["M-PII-MASKING-3"]
+
+
+def test_linked_records_print_by_id_not_by_walking_the_record_graph(corpus):
+    """A record's repr names it; the dataclass default walked every link (gigabytes for one shipped risk),
+    so a failing assertion that showed a record stalled the test run instead of failing it."""
+    risk = next(iter(corpus.risks.values()))
+    assessment = risk.assessments[0]
+    assert repr(risk) == f"Risk({risk.id!r})"
+    assert repr(assessment) == f"Assessment({assessment.case.id!r}, {risk.id!r})"
+    assert repr(assessment.mitigations[0]).startswith("AppliedMitigation('")
+    records = [*corpus.risks.values(), *corpus.mitigations.values(), *corpus.provisions.values(),
+               *corpus.instruments.values(), *corpus.metrics.values(), *corpus.cases.values(),
+               *(a for c in corpus.cases.values() for a in c.assessments)]
+    assert all(len(repr(r)) < 120 for r in records)
+    assert len(repr(corpus)) < 200_000

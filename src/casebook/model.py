@@ -66,6 +66,25 @@ class InstrumentKind(StrEnum):
     INTERNATIONAL = "international"
 
 
+def _linked(cls):
+    """Print a cross-linked record as ``Risk('R-HALLUCINATION')``, not as the dataclass default.
+
+    The default repr follows every link (risk → assessment → case → its assessments → …) and revisits the
+    same records along every path: gigabytes for a single risk of the shipped corpus. A failing test that
+    shows a record in its report (pytest prints fixture values and locals) would stall CI instead of failing.
+    """
+
+    def __repr__(self) -> str:
+        ident = getattr(self, "id", None)
+        if ident is not None:
+            return f"{type(self).__name__}({ident!r})"
+        keys = (getattr(getattr(self, name, None), "id", None) for name in ("case", "risk", "mitigation", "metric"))
+        return f"{type(self).__name__}({', '.join(repr(k) for k in keys if k is not None)})"
+
+    cls.__repr__ = __repr__
+    return cls
+
+
 @dataclass(frozen=True)
 class Text:
     """Japanese text with optional English; prose fields take a small Markdown subset."""
@@ -137,6 +156,7 @@ class Mappings:
         return [(f.name, [str(v) for v in getattr(self, f.name)]) for f in fields(self) if getattr(self, f.name)]
 
 
+@_linked
 @dataclass(eq=False)
 class Instrument:
     id: str
@@ -161,6 +181,7 @@ class Instrument:
         return (self.short_name or self.name).ja
 
 
+@_linked
 @dataclass(eq=False)
 class Provision:
     id: str
@@ -192,6 +213,7 @@ class Provision:
         return _unique([*(a.case for a in self.assessments), *self.declarations])
 
 
+@_linked
 @dataclass(eq=False)
 class Risk:
     id: str
@@ -215,6 +237,7 @@ class Risk:
         return _unique(a.case for a in self.assessments)
 
 
+@_linked
 @dataclass(eq=False)
 class CheckItem:
     """One check item of a mitigation's checklist, with a stable id kept across editions (M-PII-MASKING-1).
@@ -245,6 +268,7 @@ class CheckItem:
         return self.text.ja
 
 
+@_linked
 @dataclass(eq=False)
 class Mitigation:
     id: str
@@ -269,6 +293,7 @@ class Mitigation:
         return _unique(a.assessment.case for a in self.applications)
 
 
+@_linked
 @dataclass(eq=False)
 class Metric:
     id: str
@@ -381,6 +406,7 @@ def wilson(rate: float, n: int, z: float = 1.959963984540054) -> Interval:
     return Interval(min(max(0.0, centre - half), p), max(min(1.0, centre + half), p))
 
 
+@_linked
 @dataclass(eq=False)
 class Evaluation:
     metric: Metric
@@ -405,6 +431,7 @@ class Evaluation:
         return self.after < self.before if self.metric.better == "lower" else self.after > self.before
 
 
+@_linked
 @dataclass(eq=False)
 class AppliedMitigation:
     mitigation: Mitigation
@@ -413,6 +440,7 @@ class AppliedMitigation:
     note: Text | None = None
 
 
+@_linked
 @dataclass(eq=False)
 class Assessment:
     case: CaseStudy
@@ -526,6 +554,7 @@ class Institution:
     size: str | None = None
 
 
+@_linked
 @dataclass(eq=False)
 class CaseStudy:
     id: str
@@ -565,6 +594,7 @@ class CaseStudy:
         return next((a for a in self.assessments if a.risk is risk), None)
 
 
+@_linked
 @dataclass(eq=False)
 class Clause:
     id: str
@@ -574,6 +604,7 @@ class Clause:
     cites: list[Risk | Mitigation | Provision] = field(default_factory=list)
 
 
+@_linked
 @dataclass(eq=False)
 class Chapter:
     id: str
@@ -638,6 +669,7 @@ class Publication:
     report: ReportLayout = field(default_factory=lambda: ReportLayout())
 
 
+@_linked
 @dataclass(eq=False)
 class FrameworkItem:
     """One item of an external framework, with the records that cover it (computed from their mappings)."""
@@ -659,6 +691,7 @@ class FrameworkItem:
         return bool(self.risks or self.mitigations)
 
 
+@_linked
 @dataclass(eq=False)
 class Framework:
     """One edition of an external framework (OWASP LLM 2025, NIST AI 600-1 …) and its item ids."""
