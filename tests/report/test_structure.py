@@ -68,3 +68,19 @@ def test_an_unknown_insert_is_named_with_its_line(tmp_path):
     root = _project(tmp_path, {"chapters": ["intro", "cases"]}, {"intro": "# はじめに\n\n[[insert:everything]]\n"})
     errors = [d for d in validate(root).report.errors if d.code == "unknown-insert"]
     assert len(errors) == 1 and errors[0].location.line == 3 and "participants" in errors[0].hint
+
+
+def test_inserts_with_hyphenated_names_are_placed(tmp_path):
+    """``[[insert:policy-outline]]`` was left in the text as its private-use token (names matched [a-z]+)."""
+    root = _project(tmp_path, {"chapters": ["intro", "cases", "policy"]},
+                    {"intro": "# はじめに\n\n[[insert:policy-outline]]\n\n[[insert:key-results]]\n\n"
+                              "[[insert:named-risks]]\n"})
+    corpus = validate(root).corpus
+    assert corpus is not None
+    html, _ = build_html(corpus)
+    intro = html[html.index('id="ch-intro"'):html.index('id="case-')]
+    assert "\ue002" not in html and "<p>policy-outline</p>" not in intro
+    assert '<ol class="policy-outline">' in intro and corpus.policy.chapters[0].title.ja in intro
+    assert '<table class="key-results">' in intro
+    named = [r.name.ja for r in corpus.risks.values() if r.programme_named]
+    assert named and all(f"<li>{name}</li>" in intro for name in named)

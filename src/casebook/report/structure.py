@@ -42,7 +42,7 @@ GENERATED_APPENDICES: dict[str, tuple[str, str]] = {
     "editions": ("app-editions", "改訂履歴"),
 }
 #: Blocks an editor's chapter may place with a line ``[[insert:NAME]]`` (templates/report/insert-NAME.html.j2).
-INSERTS = ("participants", "period", "scale", "risks", "policy-outline")
+INSERTS = ("participants", "period", "scale", "risks", "policy-outline", "named-risks", "key-results")
 
 #: A note the editor leaves in a draft chapter: ``[[check:本文の数字を確認する]]``. Shown as 要確認 in the
 #: draft; ``casebook build --final`` refuses while one remains.
@@ -156,7 +156,7 @@ def _line_of(path: Path | None) -> int:
 
 # -- rendering an editor's chapter -------------------------------------------------------------------------
 _INSERT_MARK = "\ue002{}\ue003"
-_INSERT_BACK = re.compile("(?:<p>)?\ue002([a-z]+)\ue003(?:</p>)?")
+_INSERT_BACK = re.compile("(?:<p>)?\ue002([a-z-]+)\ue003(?:</p>)?")  # names may have hyphens (policy-outline)
 _H2 = re.compile(r"<h2>")
 
 
