@@ -12,7 +12,7 @@ import difflib
 from dataclasses import dataclass
 from typing import Any
 
-from .diff import RecordChange
+from .diff import EditionChanges, RecordChange
 
 #: Catalogue kinds whose texts a reader compares, in the order the table shows them.
 KINDS = ("policy", "risks", "mitigations", "provisions", "instruments", "glossary", "metrics")
@@ -118,3 +118,29 @@ def _place(change: RecordChange, path: str) -> tuple[str, str]:
     if len(parts) > 1 and field in ("checklist", "evidence", "examples"):
         label += f"（{parts[1]}）"
     return change.id, label
+
+
+@dataclass(frozen=True)
+class EditionTable:
+    """The 新旧対照表 of one edition against the previous one: its rows, or why there are none."""
+
+    edition: Any  # model.EditionEntry
+    previous: Any  # model.EditionEntry
+    rows: tuple[Row, ...]
+    reason: str = ""  # set when the previous edition cannot be read (no git ref, no history at hand)
+
+    @property
+    def computed(self) -> bool:
+        return not self.reason
+
+
+def edition_table(history: list[EditionChanges]) -> EditionTable | None:
+    """The 新旧対照表 of the newest edition of :func:`casebook.diff.edition_history` (the changelog's source).
+
+    None for a first edition: there is nothing to compare (the PDF appendix is left out, the DOCX says so)."""
+    if not history or history[0].previous is None:
+        return None
+    newest = history[0]
+    if newest.changes is None:
+        return EditionTable(newest.edition, newest.previous, (), newest.reason or "算出できません")
+    return EditionTable(newest.edition, newest.previous, tuple(rows(newest.changes)))
