@@ -16,6 +16,7 @@ from typing import Any
 import jinja2
 from markupsafe import Markup
 
+from ..comparison import edition_table
 from ..diff import edition_history
 from ..errors import RenderError
 from ..model import (
@@ -35,6 +36,7 @@ from ..render.names import name_of, records_by_id
 from ..render.numbers import format_interval, format_value
 from ..render.prose import to_html
 from ..render.xref import Target
+from .crosswalk_appendix import coverage
 from .edition import OpenItem, open_items
 from .structure import GENERATED_APPENDICES, GENERATED_CHAPTERS, TextChapter, read_text_chapter, text_html
 
@@ -123,6 +125,8 @@ class Plan:
                 self.cited_instruments.append(p.instrument)
         self.term_ids = {t.id: t.term.ja for t in corpus.glossary}
         self.history = edition_history(corpus.root, corpus.publication.editions)
+        self.comparison = edition_table(self.history)  # None for a first edition: appendix left out
+        self.coverage = coverage(corpus)
         self._open_items: list[OpenItem] | None = None
         self.chapters = self._chapters()
         self.anchors = self._anchors()
@@ -148,6 +152,8 @@ class Plan:
                 if text is not None:  # the validator reports a missing file
                     out.append(ChapterEntry(text.anchor, text.title, "chapter", section="text", text=text))
         for name in layout.appendices:
+            if name == "comparison" and self.comparison is None:
+                continue
             if name in GENERATED_APPENDICES:
                 anchor_id, title = GENERATED_APPENDICES[name]
                 out.append(ChapterEntry(anchor_id, title, "appendix", section=name))

@@ -40,6 +40,8 @@ GENERATED_APPENDICES: dict[str, tuple[str, str]] = {
     "checklist": ("app-checklist", "導入チェックリスト"),
     "glossary": ("app-glossary", "用語集"),
     "editions": ("app-editions", "改訂履歴"),
+    "crosswalk": ("app-crosswalk", "外部の枠組みとの対応"),
+    "comparison": ("app-comparison", "新旧対照表"),
 }
 #: Blocks an editor's chapter may place with a line ``[[insert:NAME]]`` (templates/report/insert-NAME.html.j2).
 INSERTS = ("participants", "period", "scale", "risks", "policy-outline", "named-risks", "key-results")
