@@ -189,10 +189,17 @@ def _rules(corpus: Corpus) -> bytes:
     return rules_docx(corpus)
 
 
+def _comparison(corpus: Corpus) -> bytes:
+    from .comparisondoc import comparison_docx
+
+    return comparison_docx(corpus)
+
+
 # The one list of downloads: the plugin publishes them, the data page describes them, SHA256SUMS lists them.
 REGISTRY: tuple[Export, ...] = (
     Export("workbook", f"{DATA_DIR}/self-assessment.xlsx", "reader", _workbook),
     Export("rules", f"{DATA_DIR}/rules-template.docx", "reader", _rules),
+    Export("comparison", f"{DATA_DIR}/comparison.docx", "reader", _comparison),
     Export("checklist-csv", f"{DATA_DIR}/checklist.csv", "reader", checklist_csv),
     Export("json", f"{DATA_DIR}/casebook.json", "developer", casebook_json),
 )
