@@ -61,11 +61,6 @@ def article_numbers(policy: Policy | None) -> dict[str, int]:
     return {clause.id: n for n, clause in enumerate(policy.clauses, 1)}
 
 
-def chapter_numbers(policy: Policy | None) -> dict[str, int]:
-    """Chapter id → 章 number."""
-    return {ch.id: n for n, ch in enumerate(policy.chapters, 1)} if policy else {}
-
-
 def clause_label(clause: Clause, numbers: dict[str, int]) -> str:
     """e.g. 第14条（P6-1）."""
     return f"第{numbers[clause.id]}条（{clause.id}）"

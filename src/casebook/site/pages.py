@@ -19,10 +19,8 @@ from .. import comparison
 from ..diff import edition_history
 from ..errors import RenderError
 from ..model import (
-    Assessment,
     CaseStudy,
     Corpus,
-    Evaluation,
     Mitigation,
     Provision,
     Risk,
@@ -283,10 +281,6 @@ def checklist_groups(corpus: Corpus) -> list[tuple[Risk, list[Mitigation]]]:
     """The adoption checklist: every risk with the mitigations that address it (file order)."""
     return [(r, [m for m in r.mitigations if m.checklist]) for r in corpus.risks.values()
             if any(m.checklist for m in r.mitigations)]
-
-
-def evaluation_rows(assessment: Assessment) -> list[Evaluation]:
-    return assessment.evaluations
 
 
 def schema_files() -> list[str]:
