@@ -3,21 +3,14 @@
 from __future__ import annotations
 
 import datetime as dt
-import shutil
 from pathlib import Path
 
 from casebook.search import WORDS_FIELD, article_forms, enhance_index, record_words
 from casebook.validate import validate
+from projects import fixture_copy as make_project
 
 TODAY = dt.date(2026, 11, 1)
 ROOT = Path(__file__).resolve().parents[1]
-CORPUS = Path(__file__).parent / "fixtures" / "corpus"
-
-
-def make_project(tmp: Path) -> Path:
-    root = tmp / "project"
-    shutil.copytree(CORPUS, root)
-    return root
 
 
 def _with_aliases(tmp_path: Path, body: str) -> Path:

@@ -13,8 +13,8 @@ import pytest
 
 from casebook.cli import main
 from casebook.scaffold import PLACEHOLDER
+from projects import FIXTURES
 
-FIXTURES = Path(__file__).parent / "fixtures"
 CORPUS = FIXTURES / "corpus"
 THREE = FIXTURES / "invalid" / "case" / "three-unrelated-errors.yaml"
 TODAY = "2026-11-01"

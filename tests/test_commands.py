@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import shutil
-from pathlib import Path
 
 import pytest
 
@@ -11,8 +10,8 @@ from casebook.commands import check_chapters
 from casebook.errors import RenderError
 from casebook.report.html import DEFAULT_TEMPLATES
 from casebook.validate import validate
-
-FIXTURE = Path(__file__).parent / "fixtures" / "corpus"
+from projects import CORPUS as FIXTURE
+from projects import FIXTURES
 
 
 def test_every_case_needs_a_pdf_chapter():
@@ -71,7 +70,7 @@ def test_serve_log_is_a_few_lines() -> None:
     """A real `mkdocs serve` log (first build, one change, a rebuild: 237 lines) becomes six."""
     from casebook.commands import ServeLog
 
-    log = (Path(__file__).parent / "fixtures" / "serve-mkdocs.log").read_text(encoding="utf-8").splitlines()
+    log = (FIXTURES / "serve-mkdocs.log").read_text(encoding="utf-8").splitlines()
     assert len(log) > 200
     shown = ServeLog("ja")
     out = [text for line in log for text in shown.feed(line)]

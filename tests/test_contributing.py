@@ -13,10 +13,10 @@ import yaml
 from casebook import messages, schema
 from casebook.cli import main
 from casebook.load import Document, load_text
+from projects import CORPUS
 
 ROOT = Path(__file__).parents[1]
 GUIDE = (ROOT / "CONTRIBUTING.md").read_text(encoding="utf-8")
-CORPUS = Path(__file__).parent / "fixtures" / "corpus"
 SAMPLE = CORPUS / "casestudies" / "sample-chatbot" / "case.yaml"
 
 

@@ -11,8 +11,7 @@ import pytest
 from casebook.cli import main
 from casebook.diff import compare, diff_against_ref, edition_history, records
 from casebook.model import EditionEntry, Text
-
-FIXTURE = Path(__file__).parent / "fixtures" / "corpus"
+from projects import CORPUS as FIXTURE
 
 
 def _git(root: Path, *args: str) -> None:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import copy
-from pathlib import Path
 
 import pytest
 from hypothesis import given, settings
@@ -13,8 +12,7 @@ from casebook.fastcheck import compiled
 from casebook.load import load_file
 from casebook.schema import validator
 from casebook.schemas import CATALOG_KINDS
-
-FIXTURE = Path(__file__).parent / "fixtures" / "corpus"
+from projects import CORPUS as FIXTURE
 
 
 def _docs() -> list[tuple[str, object]]:

@@ -15,8 +15,8 @@ from hypothesis import strategies as st
 
 from casebook.load import Document, load_bytes, load_text
 from casebook.validate import validate
+from projects import CORPUS
 
-CORPUS = Path(__file__).parent / "fixtures" / "corpus"
 CASE_TEXT = (CORPUS / "casestudies" / "sample-chatbot" / "case.yaml").read_text(encoding="utf-8")
 TODAY = dt.date(2026, 11, 1)
 FAST = settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])

@@ -11,8 +11,8 @@ import pytest
 
 from casebook.model import Corpus, wilson
 from casebook.validate import validate
+from projects import CORPUS
 
-CORPUS = Path(__file__).parent / "fixtures" / "corpus"
 TODAY = dt.date(2026, 11, 1)
 Z = 1.959963984540054
 

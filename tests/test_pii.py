@@ -10,8 +10,8 @@ import pytest
 
 from casebook import pii
 from casebook.validate import validate
+from projects import CORPUS
 
-CORPUS = Path(__file__).parent / "fixtures" / "corpus"
 TODAY = dt.date(2026, 11, 1)
 
 

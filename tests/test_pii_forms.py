@@ -10,9 +10,10 @@ import yaml
 
 from casebook import pii
 from casebook.validate import load_public_numbers
+from projects import FIXTURES as _ALL_FIXTURES
 
 ROOT = Path(__file__).resolve().parents[1]
-FIXTURES = ROOT / "tests" / "fixtures" / "pii"
+FIXTURES = _ALL_FIXTURES / "pii"
 POSITIVES = yaml.safe_load((FIXTURES / "positives.yaml").read_text(encoding="utf-8"))["positives"]
 BANK = yaml.safe_load((FIXTURES / "bank_public_text.yaml").read_text(encoding="utf-8"))["texts"]
 PUBLIC = load_public_numbers(ROOT)

@@ -11,8 +11,8 @@ from jsonschema import Draft202012Validator
 from casebook import schema
 from casebook.load import Document, load_file, load_text
 from casebook.schemas import CATALOG_KINDS, all_schemas
+from projects import CORPUS
 
-CORPUS = Path(__file__).parent / "fixtures" / "corpus"
 CASE = (CORPUS / "casestudies" / "sample-chatbot" / "case.yaml").read_text(encoding="utf-8")
 
 

@@ -25,8 +25,9 @@ import pytest
 
 from casebook.diagnostics import Diagnostic
 from casebook.validate import discover, validate
+from projects import FIXTURES
+from projects import fixture_copy as make_project
 
-FIXTURES = Path(__file__).parent / "fixtures"
 CORPUS = FIXTURES / "corpus"
 INVALID = FIXTURES / "invalid"
 TODAY = dt.date(2026, 11, 1)  # the fixtures' future-date case is judged against this day
@@ -89,16 +90,6 @@ def expectations(dest: str, src: Path) -> list[Expect]:
 
 
 CASES = fixture_cases()
-
-
-def make_project(tmp: Path, files: dict[str, Path] | None = None) -> Path:
-    root = tmp / "project"
-    shutil.copytree(CORPUS, root)
-    for dest, src in (files or {}).items():
-        target = root / dest
-        target.parent.mkdir(parents=True, exist_ok=True)
-        shutil.copyfile(src, target)
-    return root
 
 
 def check_expectations(root: Path, diags: list[Diagnostic], expected: list[Expect]) -> None:

@@ -11,7 +11,6 @@ import contextlib
 import io
 import json
 import re
-import shutil
 import subprocess
 import sys
 from dataclasses import dataclass, field
@@ -20,26 +19,16 @@ from pathlib import Path
 
 import yaml
 
+from projects import shipped_copy
+
 REPO = Path(__file__).resolve().parents[2]
-COPY = ["content", "overrides", "mkdocs.yml", "casestudies"]
 TEMPLATE_CASE = "sample-rag-inquiry-chatbot"
+make_project = shipped_copy  # the hostile suite's name for a copy of the publication
 
 
 class _Dumper(yaml.SafeDumper):
     def ignore_aliases(self, data):  # the loader refuses aliases; write every value out
         return True
-
-
-def make_project(dest: Path) -> Path:
-    """A copy of the publication at ``dest`` (which must not exist)."""
-    dest.mkdir(parents=True)
-    for name in COPY:
-        src = REPO / name
-        if src.is_dir():
-            shutil.copytree(src, dest / name, symlinks=True)
-        else:
-            shutil.copy2(src, dest / name)
-    return dest
 
 
 def shipped_case(name: str = TEMPLATE_CASE) -> dict:

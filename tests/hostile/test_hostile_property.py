@@ -22,8 +22,8 @@ from hypothesis import strategies as st
 from casebook import search
 from casebook.render import prose
 from casebook.validate import validate
+from projects import CORPUS
 
-CORPUS = Path(__file__).resolve().parents[1] / "fixtures" / "corpus"
 TODAY = dt.date(2026, 11, 1)
 
 nested = st.integers(1, 900).map(lambda n: "".join("    " * i + "- 項目\n" for i in range(n)))

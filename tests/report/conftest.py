@@ -12,8 +12,8 @@ import yaml
 
 from casebook.report import render_report
 from casebook.validate import validate
+from projects import CORPUS as FIXTURE
 
-FIXTURE = Path(__file__).resolve().parents[1] / "fixtures" / "corpus"
 HOSTILE = [
     '<img src="file:///etc/hostname">',
     '<link rel=stylesheet href="http://127.0.0.1:9/evil.css">',

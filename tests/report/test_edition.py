@@ -15,7 +15,6 @@ from casebook.report.html import build_html
 from casebook.validate import validate
 
 REPO = Path(__file__).resolve().parents[2]
-FIXTURE = REPO / "tests" / "fixtures" / "corpus"
 
 
 def _site_project(dest: Path) -> Path:

@@ -11,9 +11,9 @@ import yaml
 
 from casebook.report.html import Plan, build_html
 from casebook.validate import validate
+from projects import CORPUS as FIXTURE
 
 REPO = Path(__file__).resolve().parents[2]
-FIXTURE = REPO / "tests" / "fixtures" / "corpus"
 
 
 def _project(tmp_path: Path, report: dict, chapters: dict[str, str]) -> Path:

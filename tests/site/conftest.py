@@ -9,8 +9,10 @@ from pathlib import Path
 
 import pytest
 
+from projects import CORPUS as FIXTURE
+
 REPO = Path(__file__).resolve().parents[2]
-FIXTURE = REPO / "tests" / "fixtures" / "corpus"
+
 HAND_WRITTEN = ["index.md", "about.md", "guide/adoption.md", "guide/methodology.md", "guide/contributing.md"]
 EDIT_BASE = "https://git.example.org/casebook/edit/main/"
 

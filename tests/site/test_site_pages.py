@@ -13,9 +13,10 @@ import pytest
 from casebook import site
 from casebook.site.markup import cell, extlink, inline, relative, text_colour
 from casebook.validate import validate
+from projects import CORPUS as FIXTURE
 
 REPO = Path(__file__).resolve().parents[2]
-FIXTURE = REPO / "tests" / "fixtures" / "corpus"
+
 GOLDEN = REPO / "tests" / "golden" / "site"
 GOLDEN_PAGES = [
     "casestudies/index.md",
