@@ -5,6 +5,8 @@ from __future__ import annotations
 import re
 import shutil
 import subprocess
+from dataclasses import dataclass
+from html import unescape
 from pathlib import Path
 
 import pytest
@@ -84,3 +86,56 @@ def _png(path: Path) -> None:
     from PIL import Image
 
     Image.new("RGB", (40, 20), (31, 58, 95)).save(path, format="PNG")
+
+
+REPO = Path(__file__).resolve().parents[2]
+
+
+@pytest.fixture(scope="session")
+def shipped_corpus():
+    result = validate(REPO)
+    assert result.corpus is not None, [str(d) for d in result.report.errors]
+    return result.corpus
+
+
+@pytest.fixture(scope="session")
+def shipped_pdf(shipped_corpus, tmp_path_factory):
+    """The shipped content's report, rendered once for every test that reads the real PDF back."""
+    out = tmp_path_factory.mktemp("shipped") / "report.pdf"
+    info = render_report(shipped_corpus, out)
+    return out, info
+
+
+@dataclass
+class PageText:
+    """One page of a PDF as pdftotext places its words: lines top to bottom, and the page's size."""
+
+    number: int
+    width: float
+    height: float
+    lines: list[tuple[float, float, str]]  # (top, bottom, text) of each line, top to bottom
+
+    @property
+    def landscape(self) -> bool:
+        return self.width > self.height
+
+
+def page_texts(pdf: Path) -> list[PageText]:
+    """Every page's lines with their vertical position (pdftotext -bbox-layout)."""
+    out = subprocess.run(["pdftotext", "-enc", "UTF-8", "-bbox-layout", str(pdf), "-"], capture_output=True,
+                         text=True, check=True).stdout
+    pages = []
+    for n, (width, height, body) in enumerate(_PAGE.findall(out), start=1):
+        lines = []
+        found = []
+        for x_min, y_min, y_max, inner in _LINE.findall(body):
+            text = "".join(unescape(word) for word in _WORD.findall(inner))
+            found.append((round(float(y_min)), float(x_min), float(y_min), float(y_max), text))
+        lines = [(y0, y1, text) for _, _, y0, y1, text in sorted(found)]  # top to bottom, left to right
+        pages.append(PageText(n, float(width), float(height), lines))
+    return pages
+
+
+_PAGE = re.compile(r'<page width="([\d.]+)" height="([\d.]+)">(.*?)</page>', re.S)
+_LINE = re.compile(r'<line xMin="([\d.]+)" yMin="([\d.]+)" xMax="[\d.]+" yMax="([\d.]+)">(.*?)</line>', re.S)
+_WORD = re.compile(r"<word [^>]*>(.*?)</word>", re.S)
