@@ -88,7 +88,8 @@ def test_workbook_shape(corpus, tmp_path):
     path.write_bytes(data)
     wb = load_workbook(path)
     sheets = messages()["sheets"]
-    assert wb.sheetnames == [sheets[k] for k in ("howto", "checklist", "summary", "clauses", "provisions")]
+    names = ("howto", "checklist", "summary", "clauses", "provisions", "crosswalk")
+    assert wb.sheetnames == [sheets[k] for k in names]
     ws = wb[sheets["checklist"]]
     header = [c.value for c in ws[1]]
     for label in ("対応箇所", "分類", "検討にあたって重要な事項", "検討対象（該当しない場合はその理由）",

@@ -2,7 +2,8 @@
 
 Sheets: 使い方, チェックリスト (one row per check item, input columns, 実施状況 dropdown, frozen header,
 filters, A4 landscape with the header repeated), リスク別集計 (COUNTIFS formulas, so it stays right while
-the bank fills the checklist in), 条項と確認項目, 法令・指針 (with links). Same records, same bytes.
+the bank fills the checklist in), 条項と確認項目, 法令・指針 (with links), 外部の枠組みとの対応 (one row per item of
+every listed framework edition, with a status column flagging the gaps). Same records, same bytes.
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 
 from ..model import Corpus
 from .adoption import article_numbers, check_rows, clause_label, messages, normalise_zip
+from .crosswalk_sheet import crosswalk_table
 
 HEADER_FILL = PatternFill("solid", fgColor="DDE4EE")
 INPUT_FILL = PatternFill("solid", fgColor="FFF8DC")
@@ -174,6 +176,14 @@ def workbook(corpus: Corpus) -> bytes:
             link.font = Font(color="0563C1", underline="single")
     _header(pv, [p["id"], p["instrument"], p["article"], p["title"], p["verified"], p["link"]],
             [20, 30, 14, 40, 14, 50])
+
+    # -- 外部の枠組みとの対応 -----------------------------------------------------------------------
+    xw = wb.create_sheet(sheets["crosswalk"])
+    labels, widths, table = crosswalk_table(corpus)
+    for r, values in enumerate(table, 2):
+        for col, value in enumerate(values, 1):
+            _put(xw, r, col, value)
+    _header(xw, labels, widths)
 
     when = dt.datetime.fromisoformat(str(pub.date))
     wb.properties.created = wb.properties.modified = when
