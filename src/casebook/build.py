@@ -96,7 +96,11 @@ class Builder:
                                                    if i not in skip)
         elif kind in self.singletons:
             first = self.singletons[kind][0]
-            doc.error((kind,), "duplicate-catalog", {"kind": kind, "first": str(first.path)}, key=True)
+            try:  # named as the contributor sees it, from the project root
+                where = first.path.relative_to(self.root).as_posix()
+            except ValueError:
+                where = str(first.path)
+            doc.error((kind,), "duplicate-catalog", {"kind": kind, "first": where}, key=True)
         else:
             self.singletons[kind] = (doc, body)
 
@@ -168,6 +172,8 @@ class Builder:
         vocab = {name: {k: Text(v["ja"], v.get("en")) for k, v in values.items()}
                  for name, values in self.singletons["vocabularies"][1].items()}
         scoring = self._scoring()
+        if not self._scoring_sound(scoring):
+            return None  # every case's score is read through the bands: they must cover 1–25 exactly once
         scales = self._scales()
 
         instruments: dict[str, Instrument] = {}
@@ -300,6 +306,29 @@ class Builder:
                     for e in d.get("evidence", [])}
         return Scoring(steps("likelihood"), steps("impact"), sorted(bands, key=lambda b: b.min),
                        text(d.get("method")), evidence)
+
+    def _scoring_sound(self, sc: Scoring) -> bool:
+        """Report bands that are reversed, overlap or leave a score 1–25 out, and scales whose levels are not
+        1–5 once each (before any score is banded: a broken band table is refused, not tripped over)."""
+        doc, d = self.singletons["scoring"]
+        before = len(doc.diagnostics)
+        raw = d["bands"]
+        covered: dict[int, str] = {}
+        for i, b in enumerate(raw):
+            if b["min"] > b["max"]:
+                doc.error(("scoring", "bands", i, "min"), "band-order", {"id": b["id"]})
+            shared = [v for v in range(b["min"], b["max"] + 1) if v in covered]
+            if shared:  # one message per band, naming its lowest shared score
+                doc.error(("scoring", "bands", i, "min"), "band-overlap",
+                          {"score": shared[0], "first": covered[shared[0]], "second": b["id"]})
+            covered.update((v, b["id"]) for v in range(b["min"], b["max"] + 1) if v not in covered)
+        gaps = sorted({lk * im for lk in range(1, 6) for im in range(1, 6)} - set(covered))
+        if gaps:
+            doc.error(("scoring", "bands"), "band-gap", {"scores": ", ".join(map(str, gaps))}, key=True)
+        for name, steps in (("likelihood", sc.likelihood), ("impact", sc.impact)):
+            if sorted(s.level for s in steps) != [1, 2, 3, 4, 5]:
+                doc.error(("scoring", name), "levels", {"name": Term(name), "low": 1, "high": 5}, key=True)
+        return len(doc.diagnostics) == before
 
     def _self_check(self, corpus: Corpus) -> SelfCheck | None:
         """The self-check's questions and rules; every id they name must exist."""
@@ -452,7 +481,8 @@ class Builder:
             entry = d["readiness"][key]
             scale = corpus.scales.get(key)
             if scale is None:
-                doc.error(("readiness", key), "dangling-ref", {"what": key, "id": key}, variant="scale")
+                doc.error(("readiness", key), "dangling-ref", {"what": Term("readiness-scale"), "id": key},
+                          variant="scale")
                 continue
             case.readiness[key] = ReadinessEntry(scale, entry["level"], text(entry["basis"]))
         for img in d.get("images", []):

@@ -225,37 +225,21 @@ def _evaluations(d: dict):
 def check_corpus(corpus: Corpus, docs_by_path: dict[Path, Document]) -> None:
     """Checks across records, run on the linked model."""
     doc_of = docs_by_path.__getitem__
-    sc = corpus.scoring
-    covered: dict[int, str] = {}
-    sdoc = _singleton_doc(docs_by_path, "scoring")
-    for band in sc.bands:
-        if band.min > band.max and sdoc:
-            sdoc.error(("scoring", "bands"), "band-order", {"id": band.id})
-        for v in range(band.min, band.max + 1):
-            if v in covered and sdoc:
-                sdoc.error(("scoring", "bands"), "band-overlap",
-                           {"score": v, "first": covered[v], "second": band.id})
-            covered[v] = band.id
-    possible = {lk * im for lk in range(1, 6) for im in range(1, 6)}
-    gaps = sorted(possible - set(covered))
-    if gaps and sdoc:
-        sdoc.error(("scoring", "bands"), "band-gap", {"scores": ", ".join(map(str, gaps))})
-    for name, steps in (("likelihood", sc.likelihood), ("impact", sc.impact)):
-        if sorted(s.level for s in steps) != [1, 2, 3, 4, 5] and sdoc:
-            sdoc.error(("scoring", name), "levels", {"name": Term(name), "low": 1, "high": 5})
+    # the scoring catalogue's bands and levels are checked while it is built (Builder._scoring_sound)
     rdoc = _singleton_doc(docs_by_path, "scales")
     for key in ("trl", "brl", "grl"):
         scale = corpus.scales.get(key)
         if scale is None and rdoc:
-            rdoc.error(("scales",), "missing-scale", {"name": key})
+            rdoc.error(("scales",), "missing-scale", {"name": key}, key=True)
         elif scale and [lv.level for lv in scale.levels] != list(range(1, 10)) and rdoc:
-            rdoc.error(("scales",), "levels", {"name": key, "low": 1, "high": 9})
+            rdoc.error(_scale_levels_ptr(rdoc, key), "levels", {"name": key.upper(), "low": 1, "high": 9}, key=True)
     vdoc = _singleton_doc(docs_by_path, "vocabularies")
     for vocab in VOCABULARY_SOURCES:
         missing = [v for v in enum_values(vocab) if v not in corpus.vocabularies.get(vocab, {})]
         if missing and vdoc:
-            vdoc.error(("vocabularies",), "vocabulary",
-                       {"vocabulary": vocab, "values": ", ".join(missing), "first": missing[0]})
+            vdoc.error(("vocabularies", vocab) if vocab in vdoc.data["vocabularies"] else ("vocabularies",),
+                       "vocabulary", {"vocabulary": vocab, "values": ", ".join(missing), "first": missing[0]},
+                       key=True)
 
     tables = {"risk": corpus.risks, "mitigation": corpus.mitigations, "provision": corpus.provisions,
               "instrument": corpus.instruments, "metric": corpus.metrics}
@@ -275,7 +259,7 @@ def check_corpus(corpus: Corpus, docs_by_path: dict[Path, Document]) -> None:
         doc = doc_of(case.origin.path)
         missing = [r.id for r in named if case.assessment_for(r) is None]
         if missing:
-            doc.error(("assessments",), "named-risk-missing", {"ids": ", ".join(missing)})
+            doc.error(("assessments",), "named-risk-missing", {"ids": ", ".join(missing)}, key=True)
         for i, a in enumerate(case.assessments):
             ptr = _assessment_ptr(doc, a.risk.id, i)
             for j, applied in enumerate(a.mitigations):
@@ -304,6 +288,14 @@ def _assessment_ptr(doc: Document, risk_id: str, fallback: int) -> Pointer:
         if isinstance(a, dict) and a.get("risk") == risk_id:
             return ("assessments", i)
     return ("assessments", fallback)
+
+
+def _scale_levels_ptr(doc: Document, key: str) -> Pointer:
+    scales = doc.data.get("scales")
+    for i, s in enumerate(scales if isinstance(scales, list) else []):
+        if isinstance(s, dict) and s.get("id") == key:
+            return ("scales", i, "levels")
+    return ("scales",)
 
 
 def _singleton_doc(docs: dict[Path, Document], key: str) -> Document | None:
