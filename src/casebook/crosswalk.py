@@ -47,6 +47,7 @@ def build_frameworks(entries: list[tuple[Document, Pointer, dict]]) -> dict[str,
         if fw.mapping_key and fw.mapping_key in by_key:
             doc.error((*ptr, "mapping_key"), "duplicate-mapping-key",
                       {"key": fw.mapping_key, "other": by_key[fw.mapping_key].id})
+            fw.mapping_key = None  # the key keeps naming the first edition: no second error on every mapping
         elif fw.mapping_key:
             by_key[fw.mapping_key] = fw
         out[fw.id] = fw
