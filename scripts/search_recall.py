@@ -64,7 +64,9 @@ READER_QUERIES = ROOT / "tests" / "search_queries_readers.yaml"
 #: A second held-out set in readers' words, never used for tuning (see its header).
 HELDOUT_QUERIES = ROOT / "tests" / "search_queries_heldout.yaml"
 #: Query sets measured by default: name → file.
-SETS = {"pages": QUERIES, "readers": READER_QUERIES, "heldout": HELDOUT_QUERIES}
+#: A third, blind set: written before the ranker it measures, run only on the final result (see its header).
+BLIND_QUERIES = ROOT / "tests" / "search_queries_blind.yaml"
+SETS = {"pages": QUERIES, "readers": READER_QUERIES, "heldout": HELDOUT_QUERIES, "blind": BLIND_QUERIES}
 SUBPATH = "casebook"
 CHROMIUM = os.environ.get("CASEBOOK_CHROMIUM", "/usr/bin/chromium")
 CHROMIUM_ARGS = [
