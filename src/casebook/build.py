@@ -269,7 +269,20 @@ class Builder:
         corpus.self_check = self._self_check(corpus)
         crosswalk.link(corpus)
         corpus.aliases = self._aliases({**known, **corpus.cases})
+        corpus.synonyms = self._synonyms()
         return corpus
+
+    def _synonyms(self) -> tuple[tuple[str, tuple[str, ...]], ...]:
+        """The search's word groups (role, words); an equivalence group of one word is an error."""
+        out: list[tuple[str, tuple[str, ...]]] = []
+        for doc, ptr, d in self.items.get("synonyms", []):
+            role = d.get("role", "equivalent")
+            words = tuple(dict.fromkeys(w.strip() for w in d["words"] if w.strip()))
+            if role == "equivalent" and len(words) < 2:
+                doc.error((*ptr, "words"), "synonym-group")
+                continue
+            out.append((role, words))
+        return tuple(out)
 
     def _aliases(self, known: dict[str, Any]) -> dict[str, tuple[str, ...]]:
         """Readers' search words by record id; an unknown id or a second entry for one id is an error."""

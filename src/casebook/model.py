@@ -781,6 +781,8 @@ class Corpus:
     frameworks: dict[str, Framework] = field(default_factory=dict)
     #: Readers' search words by record id (``content/catalog/aliases.yaml``); never shown on a page.
     aliases: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    #: Word groups the site's search rephrases with (``content/catalog/synonyms.yaml``): (role, words).
+    synonyms: tuple[tuple[str, tuple[str, ...]], ...] = ()
 
     def label(self, vocabulary: str, value: str) -> str:
         """Japanese display label of an enum value (falls back to the value itself)."""

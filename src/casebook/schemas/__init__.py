@@ -23,6 +23,7 @@ CATALOG_KINDS: dict[str, str] = {
     "legal_checks": "legal",
     "frameworks": "frameworks",
     "aliases": "aliases",
+    "synonyms": "synonyms",
     "limits": "limits",
     "reserved_ids": "reserved",
     "pii_public": "pii_public",

@@ -9,7 +9,7 @@ from ..schemas import all_schemas
 
 #: Order in which the reference lists the schemas (others follow alphabetically).
 ORDER = ["casestudy", "risks", "mitigations", "instruments", "provisions", "metrics", "readiness", "scoring",
-         "policy", "glossary", "aliases", "publication", "vocabularies", "legal", "common"]
+         "policy", "glossary", "aliases", "synonyms", "publication", "vocabularies", "legal", "common"]
 
 
 @dataclass
