@@ -90,3 +90,29 @@ def test_shipped_aliases_name_records_that_exist() -> None:
     assert result.ok
     assert len(result.corpus.aliases) >= 50
     assert "マネーロンダリング" in result.corpus.aliases["R-FINANCIAL-CRIME"]
+
+
+def test_glossary_heading_names() -> None:
+    from casebook.search import term_names
+
+    assert term_names("ジェイルブレイク（脱獄）") == ["ジェイルブレイク", "脱獄"]
+    assert term_names("温度（temperature）") == ["温度", "temperature"]
+    assert term_names("生成AI") == ["生成AI"]
+
+
+def test_synonyms_reach_the_query_data(tmp_path: Path) -> None:
+    """synonyms.yaml groups and endings, glossary names and law names all reach the ranker's data."""
+    from casebook.search import query_config
+
+    root = _with_aliases(tmp_path, "aliases:\n  - id: APPI\n    words: [個情法]\n")
+    (root / "content/catalog/synonyms.yaml").write_text(
+        "synonyms:\n  - words: [テスト, 試験]\n  - role: definition\n    words: [とは]\n", encoding="utf-8")
+    result = validate(root, today=TODAY)
+    assert result.ok, [d.text(root) for d in result.report.errors]
+    config = query_config(result.corpus)
+    assert ["テスト", "試験"] in config["synonyms"]
+    assert config["definition"] == ["とは"] and config["question"] == []
+    appi = result.corpus.instruments["APPI"]
+    assert any(appi.name.ja in g and "個情法" in g for g in config["synonyms"])
+    index = enhance_index({"config": {}, "docs": []}, {}, config)
+    assert index["config"]["casebook"]["definition"] == ["とは"]

@@ -63,6 +63,7 @@ class CasebookPlugin(BasePlugin[CasebookConfig]):
         self.corpus = None  # set by casebook build, which has validated already; used for one build
         self.links: Links | None = None  # resolves cross-references ([[ref:P4]]) on hand-written pages
         self.search_words: dict[str, list[str]] = {}  # readers' words by search-index location
+        self.search_query: dict[str, object] = {}  # the ranker's query data (casebook.search.query_config)
 
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig | None:
         base = Path(config.config_file_path).parent if config.config_file_path else Path.cwd()
@@ -82,9 +83,10 @@ class CasebookPlugin(BasePlugin[CasebookConfig]):
         config.site_name = pub.title.ja
         if not config.copyright:
             config.copyright = html.escape(f"{pub.publisher.ja}　第{pub.edition}版（{pub.date}）")
-        from .search import record_words
+        from .search import query_config, record_words
 
         self.search_words = record_words(corpus, config.use_directory_urls)
+        self.search_query = query_config(corpus)
         try:
             templates = [Path(self.config.templates)] if self.config.templates else None
             pages = site.render_pages(corpus, templates, self.fragments, config.use_directory_urls)
@@ -177,7 +179,7 @@ class CasebookPlugin(BasePlugin[CasebookConfig]):
         from .search import enhance_index
 
         raw = index_path.read_text(encoding="utf-8")
-        enhanced = json.dumps(enhance_index(json.loads(raw), self.search_words), ensure_ascii=False,
-                              separators=(",", ":"))
+        index = enhance_index(json.loads(raw), self.search_words, self.search_query)
+        enhanced = json.dumps(index, ensure_ascii=False, separators=(",", ":"))
         if enhanced != raw:
             index_path.write_text(enhanced, encoding="utf-8")

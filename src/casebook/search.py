@@ -36,6 +36,8 @@ FIELD_BOOST = 1.0
 #: (``overrides/assets/javascripts/casebook-search.js``) reads it to put the record they name first.
 WORDS_FIELD = "aka"
 WORDS_BOOST = 10.0
+#: Key in the index's ``config`` with the ranker's query data (:func:`query_config`).
+CONFIG_KEY = "casebook"
 
 _HAN = "\u3005\u3006\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"  # 々〆 + CJK ideographs
 _HIRA = "\u3041-\u3096\u309d\u309e"
@@ -175,12 +177,14 @@ def hidden_terms(title: str, text: str) -> list[str]:
     return list(seen)
 
 
-def enhance_index(index: dict, words: Mapping[str, Iterable[str]] | None = None) -> dict:
+def enhance_index(index: dict, words: Mapping[str, Iterable[str]] | None = None,
+                  query: Mapping[str, object] | None = None) -> dict:
     """Add the hidden field to Material's search index (``{"config": …, "docs": [...]}``), in place.
 
     ``words`` maps an index location (``risks/R-HALLUCINATION/``, ``regulations/APPI/#APPI-27``) to
     readers' words for that document (:func:`record_words`); they go, one per line, into a second hidden
     field (:data:`WORDS_FIELD`) that the result ranker reads.
+    ``query`` (:func:`query_config`) goes into ``config`` as :data:`CONFIG_KEY` for the result ranker.
     Returns the same dict. Idempotent: an index that already has the field is returned unchanged.
     """
     config = index.setdefault("config", {})
@@ -189,6 +193,8 @@ def enhance_index(index: dict, words: Mapping[str, Iterable[str]] | None = None)
         return index
     fields[FIELD] = {"boost": FIELD_BOOST}
     fields[WORDS_FIELD] = {"boost": WORDS_BOOST}
+    if query:
+        config[CONFIG_KEY] = dict(query)
     words = words or {}
     for doc in index.get("docs", []):
         terms = hidden_terms(doc.get("title", ""), doc.get("text", ""))
@@ -245,3 +251,50 @@ def record_words(corpus: Corpus, directory_urls: bool = True) -> dict[str, list[
                    for form in article_forms(prov.article)])
     return out
 
+
+
+_PAREN = re.compile(r"^(?P<main>[^（(]+)[（(](?P<inner>[^）)]+)[）)]$")
+
+
+def term_names(name: str) -> list[str]:
+    """The names one glossary heading gives: ジェイルブレイク（脱獄） → ジェイルブレイク, 脱獄."""
+    m = _PAREN.match(name.strip())
+    if not m:
+        return [name.strip()]
+    inner = m["inner"].strip()
+    names = [m["main"].strip()]
+    # 誠実義務（顧客等に対する誠実義務）: the gloss is a longer form, still the same thing
+    names.extend(part.strip() for part in re.split(r"[、,]", inner) if part.strip())
+    return names
+
+
+def query_config(corpus: Corpus) -> dict[str, object]:
+    """What the result ranker needs to read a reader's query, from data (never from code):
+
+    - ``synonyms``: groups of interchangeable words: ``content/catalog/synonyms.yaml`` (equivalent
+      groups), each glossary term's names (its heading, the name in brackets, its English name) and each
+      law's names (official name, short names, aliases);
+    - ``question`` / ``definition``: query endings to drop (してもいい, とは); the second kind also puts
+      glossary entries first.
+    """
+    groups: list[list[str]] = []
+    endings: dict[str, list[str]] = {"question": [], "definition": []}
+
+    def group(words: Iterable[str]) -> None:
+        clean = [w for w in dict.fromkeys(w.strip() for w in words if w and w.strip()) if len(w) <= 60]
+        if len(clean) >= 2:
+            groups.append(clean)
+
+    for role, words in corpus.synonyms:
+        if role == "equivalent":
+            group(words)
+        else:
+            endings[role].extend(w for w in words if w not in endings[role])
+    for term in corpus.glossary:
+        group([*term_names(term.term.ja), *([term.term.en] if term.term.en else [])])
+    for inst in corpus.instruments.values():
+        names = [inst.name.ja]
+        if inst.short_name:
+            names += [inst.short_name.ja, *([inst.short_name.en] if inst.short_name.en else [])]
+        group([*names, *corpus.aliases.get(inst.id, ())])
+    return {"synonyms": groups, **endings}

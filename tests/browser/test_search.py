@@ -104,3 +104,30 @@ def test_no_missing_terms_for_the_querys_own_characters(page, base_url):
             body = item["text"].split("検索に含まれない")[0].replace(" ", "")
             shown = [m for m in item["missing"] if m.rstrip("*") and m.rstrip("*") in body]
             assert not shown, (query, item["href"], item["missing"])
+
+
+def test_spelling_variants_and_other_words_find_the_record(page, base_url):
+    """The ranker folds spelling (half-width, hiragana, ィ/イ), swaps synonyms and reads 「とは」 (issue 14).
+
+    These queries are in no query set: the sets measure, this test pins the mechanism."""
+    recall.open_search(page, base_url)
+    for query, first in (("ﾚｯﾄﾞﾁｰﾐﾝｸﾞ", "/mitigations/M-RED-TEAM/"),
+                         ("すぽっとらいてぃんぐ", "/mitigations/M-SPOTLIGHTING/"),
+                         ("スポットライテイング", "/mitigations/M-SPOTLIGHTING/"),
+                         ("受け入れテスト", "/mitigations/M-REGRESSION-TEST/")):
+        hrefs, total = recall.run_query(page, query)
+        assert total > 0 and hrefs[0].split("?")[0].endswith(first), (query, hrefs[:3])
+    recall.run_query(page, "ガードレールとは")
+    first = _cards(page)[0]
+    assert first["links"][0].split("?")[0].endswith("/glossary/"), first["links"][:3]
+    assert first["links"][1].endswith("#guardrail"), first["links"][:3]
+
+
+def test_query_data_reaches_the_index(site_dir):
+    """Synonym groups and query endings from content/catalog/synonyms.yaml are in the shipped index."""
+    data = json.loads((site_dir / "search" / "search_index.json").read_text(encoding="utf-8"))
+    config = data["config"]["casebook"]
+    assert ["テスト", "試験"] in config["synonyms"]
+    assert "とは" in config["definition"] and "してもいい" in config["question"]
+    # glossary names: the heading's bracketed name and the English name form one group
+    assert any("ジェイルブレイク" in g and "脱獄" in g for g in config["synonyms"])
