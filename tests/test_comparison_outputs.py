@@ -20,8 +20,8 @@ from casebook.report import render_report
 from casebook.site.comparisondoc import comparison_docx
 from casebook.site.exports import REGISTRY
 from casebook.validate import validate
+from projects import CORPUS
 
-FIXTURE = Path(__file__).resolve().parent / "fixtures" / "corpus"
 OLD = "顧客向けの生成AIサービスに適用する。"
 NEW = "顧客向けの生成AIサービス全般に適用する。"
 SOFFICE = shutil.which("soffice")
@@ -34,7 +34,7 @@ def _git(root: Path, *args: str) -> None:
 
 
 def _project(dest: Path) -> Path:
-    shutil.copytree(FIXTURE, dest)
+    shutil.copytree(CORPUS, dest)
     pub = dest / "content" / "catalog" / "publication.yaml"
     pub.write_text(pub.read_text(encoding="utf-8") + "  report:\n    appendices: [crosswalk, comparison]\n",
                    encoding="utf-8")
@@ -89,6 +89,15 @@ def test_first_edition_has_no_table_and_no_appendix(tmp_path):
     assert edition_table(edition_history(root, result.corpus.publication.editions)) is None
     plan = Plan(result.corpus)
     assert [c.section for c in plan.chapters if c.kind == "appendix"] == ["crosswalk"]
+
+
+def test_report_html_marks_the_changed_characters(corpus):
+    """The changelog page's marking is tested on the shipped corpus (tests/hostile/test_comparison.py)."""
+    from casebook.report.html import build_html
+
+    html, _plan = build_html(corpus)
+    table = html[html.index('id="app-comparison"'):]
+    assert '<span class="chg">全般</span>' in table and "改正前" in table
 
 
 def _bold_runs(page) -> list[str]:

@@ -12,8 +12,8 @@ from openpyxl import load_workbook
 from casebook.site.adoption import messages
 from casebook.site.workbook import workbook
 from casebook.validate import validate
+from projects import REPO
 
-REPO = Path(__file__).resolve().parents[1]
 SOFFICE = shutil.which("soffice")
 GUIDELINE = "AI事業者ガイドライン 共通の指針"
 
