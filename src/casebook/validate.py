@@ -181,8 +181,9 @@ def _validate(root: Path, today: dt.date | None, only_cases: list[Path] | None) 
         diags.extend(check_markdown_refs(in_report, known | report_ids(corpus)))
         for page in in_report:
             diags.extend(check_inserts(page))
-        publication = next((d.path for d in documents if d.kind == "publication"), None)
-        diags.extend(check_layout(corpus, publication))
+        publication = next((d for d in documents if d.kind == "publication"), None)
+        diags.extend(check_layout(corpus, publication.path if publication else None,
+                                  publication.location if publication else None))
         for doc in broken_cases:
             check_case_refs(doc, corpus)
     for doc in documents:

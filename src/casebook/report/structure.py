@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import html
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -103,18 +104,23 @@ def report_ids(corpus: Corpus) -> set[str]:
     return ids
 
 
-def check_layout(corpus: Corpus, publication_path: Path | None) -> list[Diagnostic]:
-    """Every name in ``publication.report`` is a generated part or an existing chapter file, once."""
+def check_layout(corpus: Corpus, publication_path: Path | None,
+                 locate: Callable[[tuple[str | int, ...]], Location] | None = None) -> list[Diagnostic]:
+    """Every name in ``publication.report`` is a generated part or an existing chapter file, once.
+
+    ``locate`` gives the line and column of a value in the publication record (``Document.location``); without
+    it every problem is placed on the ``report:`` line."""
     layout = corpus.publication.report
     out: list[Diagnostic] = []
-    where = Location(publication_path or corpus.root / "content" / "catalog", _line_of(publication_path), 1)
+    start = Location(publication_path or corpus.root / "content" / "catalog", _line_of(publication_path), 1)
     seen: set[str] = set()
     for group, names, generated in (("chapters", layout.chapters, GENERATED_CHAPTERS),
                                     ("appendices", layout.appendices, GENERATED_APPENDICES)):
         field = f"/publication/report/{group}"
-        for name in names:
+        for i, name in enumerate(names):
+            where = locate(("publication", "report", group, i)) if locate else start
             if name in seen:
-                out.append(Diagnostic(where, "report-layout", {"name": name, "problem": "twice"}, field=field,
+                out.append(Diagnostic(where, "report-layout", {"name": name, "problem": "twice"}, field=f"{field}/{i}",
                                       variant="twice"))
             seen.add(name)
             if name in generated:
@@ -122,13 +128,14 @@ def check_layout(corpus: Corpus, publication_path: Path | None) -> list[Diagnost
             if group == "appendices":
                 out.append(Diagnostic(where, "report-layout", {"name": name, "problem": "appendix",
                                                                 "choices": ", ".join(GENERATED_APPENDICES)},
-                                      field=field, variant="appendix"))
+                                      field=f"{field}/{i}", variant="appendix"))
                 continue
             path = text_path(corpus.root, name)
             if not path.is_file():
                 out.append(Diagnostic(where, "report-layout",
                                       {"name": name, "problem": "no file", "choices": ", ".join(GENERATED_CHAPTERS),
-                                       "path": str(TEXT_DIR / f"{name}.md")}, field=field, variant="chapter"))
+                                       "path": str(TEXT_DIR / f"{name}.md")}, field=f"{field}/{i}",
+                                      variant="chapter"))
             elif read_text_chapter(corpus.root, name) is None:
                 out.append(Diagnostic(Location(path, 1, 1), "report-layout", {"name": name, "problem": "no title"},
                                       variant="title"))
