@@ -3,7 +3,11 @@ languages, is triggered by a fixture, and is the only source of what the validat
 
 from __future__ import annotations
 
+import json
 import re
+import shutil
+from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
@@ -16,23 +20,59 @@ from test_validate import CASES, CORPUS, expectations
 
 SRC = Path(__file__).parents[1] / "src" / "casebook"
 
-# Codes that come from the command line, not from a record: the argument that triggers each (run below).
-CLI_TRIGGERS = {
-    "path-missing": ["casestudies/sample-chatbo"],
-    "path-not-case": ["content"],
-    "path-wrong-file": ["casestudies/sample-chatbot/case.yml"],
-}
+@dataclass(frozen=True)
+class Trigger:
+    """A code no record file can carry (a link, a folder, a missing catalogue, a command-line argument): how
+    to make a fresh copy of the fixture corpus trigger it, and what `casebook validate` must then report."""
 
-# Codes no shipped schema or record can reach, each with the test that triggers it instead.
-NO_FIXTURE = {
-    "schema": "test_schema_fallback_names_the_keyword_message",
-    "report-layout": "tests/report/test_structure.py::test_layout_names_what_cannot_be_used",
-    "unknown-insert": "tests/report/test_structure.py::test_an_unknown_insert_is_named_with_its_line",
-}
+    name: str
+    code: str
+    setup: Callable[[Path], object]
+    args: tuple[str, ...]
+    path: str
+    line: int
+    column: int
+    ja: str  # must appear in the Japanese message or hint
 
-# Registered codes whose fixture is still to be written (issue 15). The test below fails when one of them
-# gets a fixture and is not removed from here, so this list can only shrink.
-AWAITING_FIXTURE: set[str] = {"missing-catalog", "symlink", "unreadable"}
+
+def _link_catalogue(root: Path) -> None:
+    target = root.parent / "glossary.yaml"
+    (root / "content" / "catalog" / "glossary.yaml").rename(target)
+    (root / "content" / "catalog" / "glossary.yaml").symlink_to(target)
+
+
+TRIGGERS = [
+    Trigger("a catalogue file that is a link", "symlink", _link_catalogue, (),
+            "content/catalog/glossary.yaml", 1, 1, "ファイルそのものを置いてください"),
+    Trigger("a case folder that is a link", "symlink",
+            lambda r: (r / "casestudies" / "linked").symlink_to("sample-chatbot"), (),
+            "casestudies/linked", 0, 0, "実際のフォルダを置いてください"),
+    Trigger("a link inside a case folder", "symlink",
+            lambda r: (r / "casestudies" / "sample-chatbot" / "figure.png").symlink_to("/etc/hostname"), (),
+            "casestudies/sample-chatbot/figure.png", 0, 0, "ファイルをフォルダにコピーしてください"),
+    Trigger("a folder named like a catalogue file", "unreadable",
+            lambda r: (r / "content" / "catalog" / "extra.yaml").mkdir(), (),
+            "content/catalog/extra.yaml", 1, 1, "ファイルを読めません（ファイルではなくフォルダです）"),
+    Trigger("no scoring catalogue", "missing-catalog",
+            lambda r: (r / "content" / "catalog" / "scoring.yaml").unlink(), (),
+            "content/catalog", 0, 0, "最上位のキーが `scoring:` のファイルを置いてください"),
+    Trigger("mappings but no frameworks catalogue", "missing-catalog",
+            lambda r: (r / "content" / "catalog" / "frameworks.yaml").unlink(), (),
+            "content/catalog/risks.yaml", 8, 5, "照合する `frameworks:` のカタログがありません"),
+    Trigger("no legal-checks catalogue", "missing-catalog",
+            lambda r: (r / "content" / "catalog" / "legal-checks.yaml").unlink(), (),
+            "content/catalog/legal-checks.yaml", 0, 0, "法令・要配慮情報の検査ができません"),
+    Trigger("a case folder name with a typo", "path-missing", lambda r: None, ("casestudies/sample-chatbo",),
+            "casestudies/sample-chatbo", 0, 0, "`casestudies/sample-chatbot` のことですか？"),
+    Trigger("a path that does not exist", "path-missing", lambda r: None, ("does/not/exist",),
+            "does/not/exist", 0, 0, "事例のフォルダは casestudies/<ID> です"),
+    Trigger("a folder that is not a case", "path-not-case", lambda r: None, ("content",),
+            "content", 0, 0, "casestudies/<ID> のフォルダか、その中の case.yaml を指定してください"),
+    Trigger("a case.yml file", "path-wrong-file",
+            lambda r: (r / "casestudies" / "sample-chatbot" / "case.yml").write_text("id: x\n", encoding="utf-8"),
+            ("casestudies/sample-chatbot/case.yml",),
+            "casestudies/sample-chatbot/case.yml", 0, 0, "ファイル名を case.yaml に変えてください"),
+]
 
 
 def fixture_codes() -> set[str]:
@@ -40,11 +80,10 @@ def fixture_codes() -> set[str]:
 
 
 def test_every_code_has_a_fixture_that_triggers_it() -> None:
-    covered = fixture_codes() | set(CLI_TRIGGERS) | set(NO_FIXTURE)
-    missing = set(messages.registry()) - covered - AWAITING_FIXTURE
-    assert not missing, f"codes without a fixture in tests/fixtures/invalid: {sorted(missing)}"
-    stale = AWAITING_FIXTURE & covered
-    assert not stale, f"remove from AWAITING_FIXTURE, they have fixtures now: {sorted(stale)}"
+    covered = fixture_codes() | {t.code for t in TRIGGERS}
+    missing = set(messages.registry()) - covered
+    assert not missing, f"codes without a fixture in tests/fixtures/invalid or a trigger here: {sorted(missing)}"
+    assert {t.code for t in TRIGGERS} <= set(messages.registry())
 
 
 def test_every_fixture_names_a_registered_code() -> None:
@@ -60,28 +99,70 @@ def test_a_fixture_header_with_an_unknown_code_is_caught(tmp_path: Path) -> None
     assert found.code not in messages.registry()
 
 
-@pytest.mark.parametrize("code", sorted(CLI_TRIGGERS))
-def test_command_line_codes(capsys: pytest.CaptureFixture[str], tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
-                            code: str) -> None:
-    import shutil
-
+@pytest.mark.parametrize("trigger", TRIGGERS, ids=lambda t: t.name)
+def test_triggered_through_the_command_line(capsys: pytest.CaptureFixture[str], tmp_path: Path,
+                                            monkeypatch: pytest.MonkeyPatch, trigger: Trigger) -> None:
+    """The real `casebook validate` on a copy of the fixture corpus: the code, its place and its Japanese
+    text (machine output keeps both languages)."""
     root = tmp_path / "project"
     shutil.copytree(CORPUS, root)
-    (root / "casestudies" / "sample-chatbot" / "case.yml").write_text("id: x\n", encoding="utf-8")
+    trigger.setup(root)
     monkeypatch.chdir(root)
-    assert main(["validate", *CLI_TRIGGERS[code]]) == 2
-    assert f"error[{code}]" in capsys.readouterr().out
+    status = main(["validate", "--format", "json", *trigger.args])
+    found = json.loads(capsys.readouterr().out)
+    hits = [d for d in found if d["code"] == trigger.code and d["path"] == trigger.path]
+    assert hits, found
+    (hit,) = hits
+    assert (hit["line"], hit["column"]) == (trigger.line, trigger.column)
+    assert trigger.ja in hit["message_ja"] + hit["hint_ja"], hit
+    assert hit["message_en"] and hit["message"] == hit["message_ja"]
+    assert status == (2 if trigger.code.startswith("path-") else 0 if hit["severity"] != "error" else 1)
 
 
-def test_schema_fallback_names_the_keyword_message() -> None:
+def _keywords(node: object) -> set[str]:
+    """The keywords a JSON schema uses (property names and definitions are not keywords)."""
+    found: set[str] = set()
+    if isinstance(node, dict):
+        for key, value in node.items():
+            if key in ("properties", "$defs", "patternProperties"):
+                for sub in value.values():
+                    found |= _keywords(sub)
+                continue
+            found.add(key)
+            if isinstance(value, dict):
+                found |= _keywords(value)
+            elif isinstance(value, list):
+                for sub in value:
+                    found |= _keywords(sub)
+    return found
+
+
+def test_every_schema_keyword_has_a_diagnostic_code() -> None:
+    """The validator has no generic "schema" message: each keyword that can fail has its own code, so a
+    new keyword in a shipped schema must be given one (the reporter refuses to guess)."""
+    import json
+
+    from jsonschema.validators import Draft202012Validator
+
+    from casebook.schema import REPORTED
+
+    not_failing = {"$ref", "items", "additionalProperties", "prefixItems", "allOf", "contains", "not", "if",
+                   "then", "else", "dependentSchemas", "propertyNames", "unevaluatedItems", "unevaluatedProperties"}
+    used = set().union(*(_keywords(json.loads(p.read_text(encoding="utf-8")))
+                         for p in (SRC / "schemas").glob("*.schema.json")))
+    failing = (used & set(Draft202012Validator.VALIDATORS)) - not_failing
+    assert {"enum", "pattern", "required", "type", "minItems"} <= failing, "the walk no longer sees the keywords"
+    assert failing <= REPORTED, sorted(failing - REPORTED)
+
+
+def test_a_keyword_without_a_code_is_refused_not_guessed() -> None:
     from casebook import schema as schema_module
     from casebook.load import Document, load_text
 
     doc = load_text("x: 1\n", Document(Path("t.yaml")))
     err = next(schema_module._Validator({"type": "object", "properties": {"x": {"const": 2}}}).iter_errors(doc.data))
-    schema_module._report(doc, err, set(), set())
-    (d,) = doc.diagnostics
-    assert d.code == "schema" and d.message == "記録の形が違います（2 was expected）"
+    with pytest.raises(ValueError, match="`const` has no diagnostic code"):
+        schema_module._report(doc, err, set(), set())
 
 
 # -- the registry's own consistency ---------------------------------------------------------------------

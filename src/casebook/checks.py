@@ -10,7 +10,7 @@ from . import characters
 from .diagnostics import Diagnostic
 from .errors import Location
 from .load import Document, Pointer, pointer_text
-from .messages import Term
+from .messages import Term, os_reason
 from .model import Corpus
 from .scaffold import PLACEHOLDER
 from .schemas import schema_for
@@ -205,7 +205,7 @@ def _image_problem(path: Path) -> tuple[str, dict[str, str]] | None:
         with path.open("rb") as fh:
             head = fh.read(16)
     except OSError as exc:
-        return "unreadable", {"reason": str(exc.strerror or exc)}
+        return "unreadable", {"reason": os_reason(exc)}
     if size > _IMAGE_MAX:
         return "size", {"size": f"{size:,}", "limit": f"{_IMAGE_MAX:,}"}
     if not head.startswith(magic):

@@ -15,7 +15,7 @@ from typing import Any, ClassVar
 
 import yaml
 
-from . import keyboard
+from . import keyboard, messages
 from .diagnostics import Diagnostic
 from .errors import Location
 
@@ -155,7 +155,7 @@ def load_file(path: Path, max_bytes: int = MAX_BYTES, max_int_digits: int = MAX_
             return doc
         raw = path.read_bytes()
     except OSError as exc:
-        doc.error((), "unreadable", {"reason": str(exc.strerror or exc)})
+        doc.error((), "unreadable", {"reason": messages.os_reason(exc)})
         return doc
     return load_bytes(raw, doc)
 

@@ -6,6 +6,7 @@ code names a code (or an interface string's id) and passes parameters; it never 
 
 from __future__ import annotations
 
+import errno
 import os
 import string
 from collections.abc import Mapping
@@ -100,6 +101,13 @@ def terms() -> dict[str, dict[str, str]]:
 def interface() -> dict[str, dict[str, str]]:
     """The command line's own strings (summary lines, labels), keyed by id."""
     return dict(_read("interface.yaml")["strings"])
+
+
+def os_reason(exc: OSError) -> Term | str:
+    """Why the system refused a file, as a registry term when it has one (``os-EISDIR``), else the system's
+    own words."""
+    name = errno.errorcode.get(exc.errno or 0, "")
+    return Term(f"os-{name}") if f"os-{name}" in terms() else str(exc.strerror or exc)
 
 
 def language(explicit: str | None = None, environ: Mapping[str, str] | None = None) -> str:
