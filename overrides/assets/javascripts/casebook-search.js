@@ -326,10 +326,12 @@
     return String(item.aka || "").split("\n").map(flat).filter(Boolean);
   }
 
-  /* [tier, cover] of one index document (a page or one of its sections) for the typed phrase. */
-  function rate(item, phrase) {
+  /* [tier, cover] of one index document (a page or one of its sections) for the typed phrase; ``f`` is
+     its folded form (title, readers' words, text), compared with the folded phrase. */
+  function rate(item, phrase, f, folded) {
     if (!phrase) return [0, 0];
     var aka = words(item);
+    if (f && folded && (f.title.indexOf(folded) >= 0 || f.aka.indexOf(folded) >= 0)) return [6, 1];
     if (flat(item.title).indexOf(phrase) >= 0 || aka.indexOf(phrase) >= 0) return [6, 1];
     var cover = 0, core = content(phrase);
     for (var i = 0; i < aka.length; i++) {
@@ -339,7 +341,7 @@
       if (c > cover) cover = c;
     }
     if (cover >= 0.5) return [5, cover];
-    if (flat(item.text).indexOf(phrase) >= 0) return [4, 0];
+    if (f && folded ? f.text.indexOf(folded) >= 0 : flat(item.text).indexOf(phrase) >= 0) return [4, 0];
     return [0, 0];
   }
 
@@ -363,8 +365,8 @@
   function rank(group, plan, scores, byLocation, added) {
     var best = [-1, 0, 0], bestIndex = 0, top = 0;
     var rated = group.map(function (item, i) {
-      var r = rate(item, plan.typed);
       var key = byLocation[item.location];
+      var r = rate(item, plan.typed, key !== undefined ? lex.docs[key] : null, plan.phrase);
       var mine = key !== undefined && scores[key] ? scores[key] : 0;
       if (r[0] > best[0] || (r[0] === best[0] && (r[1] > best[1] || (r[1] === best[1] && mine > best[2])))) {
         best = [r[0], r[1], mine];
