@@ -155,7 +155,8 @@ def test_sha256sums_lists_the_pdf_and_every_data_file(built) -> None:
     data = {p.relative_to(site).as_posix() for p in (site / "data").rglob("*") if p.is_file()}
     assert "report.pdf" in listed and "data/casebook.json" in listed and "data/checklist.csv" in listed
     assert "data/casebook-offline.zip" in listed  # the download page links it (the site-only build cannot)
-    assert data <= listed and listed <= data | {"report.pdf"}
+    assert "report-summary.pdf" in listed  # the 概要版 beside the report
+    assert data <= listed and listed <= data | {"report.pdf", "report-summary.pdf"}
     for line in lines:
         digest, name = line.split("  ", 1)
         assert hashlib.sha256((site / name).read_bytes()).hexdigest() == digest, name

@@ -70,6 +70,7 @@ def build(root: Path, args: argparse.Namespace) -> int:
                     raise RenderError(f"{len(info.warnings)} PDF warning(s) in strict mode:\n{text}")
                 print(f"report.pdf: {len(info.warnings)} warning(s):\n{text}", file=sys.stderr)
             print(f"report.pdf: {info.pages} pages", file=sys.stderr)
+            write_overview(corpus, staging, args.strict)
         from .site.offline import write_offline_zip
 
         offline = write_offline_zip(root, staging, args.strict, corpus=corpus)  # the site for file://
@@ -81,6 +82,22 @@ def build(root: Path, args: argparse.Namespace) -> int:
         raise
     print(f"built {site_dir}", file=sys.stderr)
     return 0
+
+
+def write_overview(corpus: Corpus, site: Path, strict: bool) -> Path | None:
+    """The 概要版 beside report.pdf, when the project has its summary text (content/report/overview.md)."""
+    from .report.overview import FILE_NAME, has_overview, render_overview
+
+    if not has_overview(corpus):
+        return None
+    summary = render_overview(corpus, site / FILE_NAME)
+    if summary.warnings:
+        text = "\n".join(f"  {w}" for w in summary.warnings)
+        if strict:
+            raise RenderError(f"{len(summary.warnings)} PDF warning(s) in strict mode ({FILE_NAME}):\n{text}")
+        print(f"{FILE_NAME}: {len(summary.warnings)} warning(s):\n{text}", file=sys.stderr)
+    print(f"{FILE_NAME}: {summary.pages} pages", file=sys.stderr)
+    return summary.path
 
 
 def check_chapters(corpus: Corpus, bookmarks: list[str]) -> None:
@@ -99,8 +116,11 @@ def check_chapters(corpus: Corpus, bookmarks: list[str]) -> None:
 
 
 def write_checksums(site: Path) -> Path:
-    """SHA-256 of the PDF and every data download, in ``sha256sum -c`` format."""
-    files = [p for p in [site / "report.pdf", *sorted((site / "data").rglob("*"))] if p.is_file()]
+    """SHA-256 of the PDFs (the report and its 概要版) and every data download, in ``sha256sum -c`` format."""
+    from .report.overview import FILE_NAME as OVERVIEW_PDF
+
+    pdfs = [site / "report.pdf", site / OVERVIEW_PDF]
+    files = [p for p in [*pdfs, *sorted((site / "data").rglob("*"))] if p.is_file()]
     lines = [f"{hashlib.sha256(p.read_bytes()).hexdigest()}  {p.relative_to(site).as_posix()}" for p in files]
     out = site / SUMS_FILE
     out.write_text("\n".join(lines) + "\n", encoding="utf-8")

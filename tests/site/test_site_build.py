@@ -68,8 +68,8 @@ def test_every_internal_link_resolves(built):
             target = (page.parent / unquote(parts.path)).resolve() if parts.path else page
             if target.is_dir():
                 target = target / "index.html"
-            if tag == "a" and parts.path.endswith(("report.pdf", "casebook-offline.zip")):
-                continue  # both are added by `casebook build` after the site (see tests/test_cli_build.py)
+            if tag == "a" and parts.path.endswith(("report.pdf", "report-summary.pdf", "casebook-offline.zip")):
+                continue  # all three are added by `casebook build` after the site (see tests/test_cli_build.py)
             if not target.is_file():
                 problems.append(f"{page.relative_to(built)}: {url} → missing")
                 continue

@@ -33,12 +33,14 @@ def zip_folder(folder: Path) -> bytes:
 def write_offline_zip(root: Path, site: Path, strict: bool, corpus: object = None) -> Path:
     """Build the file:// copy of the site, add the built PDF, and write the zip into ``site``."""
     from ..mkdocs_build import build_site
+    from ..report.overview import FILE_NAME as OVERVIEW_PDF
 
     with tempfile.TemporaryDirectory(prefix="casebook-offline-") as tmp:
         copy = Path(tmp) / "site"
         build_site(root, copy, strict, corpus=corpus, offline=True)
-        if (site / "report.pdf").is_file():
-            shutil.copyfile(site / "report.pdf", copy / "report.pdf")
+        for pdf in ("report.pdf", OVERVIEW_PDF):  # the report and its 概要版, when built
+            if (site / pdf).is_file():
+                shutil.copyfile(site / pdf, copy / pdf)
         target = site / ZIP_NAME
         target.parent.mkdir(parents=True, exist_ok=True)
         target.write_bytes(zip_folder(copy))

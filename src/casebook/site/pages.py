@@ -229,7 +229,11 @@ class SiteRenderer:
                              has_samples=c.has_samples))
         out.append(self.page("checklist.md.j2", L.CHECKLIST, _first(m.origin.path for m in mitigations),
                              groups=checklist_groups(c)))
-        out.append(self.page("data.md.j2", L.DATA, None, downloads=REGISTRY))
+        from ..report.overview import FILE_NAME as OVERVIEW_PDF
+        from ..report.overview import has_overview
+
+        overview = OVERVIEW_PDF if has_overview(c) else None  # the 概要版 `casebook build` writes beside report.pdf
+        out.append(self.page("data.md.j2", L.DATA, None, downloads=REGISTRY, overview=overview))
         data = self_check_data(c, self.links.html_href(L.SELF_CHECK))
         out.append(self.page("self-check.md.j2", L.SELF_CHECK, _catalog_file(catalog, "self_check"),
                              data_script=self.fragments.add(embedded_script(data)), data=data))
@@ -247,7 +251,7 @@ class SiteRenderer:
         out.append(self.page("changelog.md.j2", L.CHANGELOG, _catalog_file(catalog, "publication"),
                              history=history,
                              comparisons=[(h, comparison.rows(h.changes)) for h in history if h.changes]))
-        out.append(self.page("report.md.j2", L.REPORT, None, has_samples=c.has_samples))
+        out.append(self.page("report.md.j2", L.REPORT, None, has_samples=c.has_samples, overview=overview))
         return out
 
     # -- contexts ------------------------------------------------------------------------------------
