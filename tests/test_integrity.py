@@ -6,6 +6,7 @@ after the site stage, and one in-process site build whose page set is made to mi
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 import shutil
 import subprocess
@@ -160,6 +161,16 @@ def test_sha256sums_lists_the_pdf_and_every_data_file(built) -> None:
     for line in lines:
         digest, name = line.split("  ", 1)
         assert hashlib.sha256((site / name).read_bytes()).hexdigest() == digest, name
+
+
+def test_the_site_is_stamped_with_the_edition_date_not_the_build_time(built) -> None:
+    root, site = built
+    date = yaml.safe_load((root / "content/catalog/publication.yaml").read_text(encoding="utf-8"))
+    day = dt.datetime.fromisoformat(date["publication"]["date"]).replace(tzinfo=dt.UTC)
+    # MkDocs writes the build time into sitemap.xml.gz's gzip header (bytes 4-8) unless told otherwise;
+    # the same records must give the same site and the same offline zip.
+    header = (site / "sitemap.xml.gz").read_bytes()[:8]
+    assert int.from_bytes(header[4:8], "little") == int(day.timestamp())
 
 
 def test_sha256sum_accepts_the_file(built) -> None:

@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import contextlib
+import datetime as dt
 import logging
 import os
+from collections.abc import Iterator
 from pathlib import Path
 
 from .errors import Location, RenderError
@@ -18,6 +21,22 @@ class _Counter(logging.Handler):
 
     def emit(self, record: logging.LogRecord) -> None:
         self.messages.append(record.getMessage())
+
+
+@contextlib.contextmanager
+def edition_time(date: str | None) -> Iterator[None]:
+    """MkDocs stamps ``sitemap.xml`` (and its gzip header) with the time of the build; stamp it with the
+    edition's date instead (``SOURCE_DATE_EPOCH``, which MkDocs honours), so the same records give the same
+    site and the same offline zip. A value already in the environment wins."""
+    if not date or "SOURCE_DATE_EPOCH" in os.environ:
+        yield
+        return
+    day = dt.datetime.fromisoformat(date[:10]).replace(tzinfo=dt.UTC)
+    os.environ["SOURCE_DATE_EPOCH"] = str(int(day.timestamp()))
+    try:
+        yield
+    finally:
+        del os.environ["SOURCE_DATE_EPOCH"]
 
 
 def build_site(root: Path, site_dir: Path, strict: bool, only_cases: list[Path] | None = None,
@@ -55,7 +74,8 @@ def build_site(root: Path, site_dir: Path, strict: bool, only_cases: list[Path] 
             config.plugins["casebook"].corpus = corpus
         config.plugins.on_startup(command="build", dirty=False)
         try:
-            build(config)
+            with edition_time(getattr(getattr(corpus, "publication", None), "date", None)):
+                build(config)
         finally:
             config.plugins.on_shutdown()
     except MkDocsException as exc:
