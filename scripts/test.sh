@@ -17,7 +17,7 @@ if [ "${1:-}" = "--fast" ]; then
   shift
   exec .venv/bin/python -m pytest -q -m "not slow and not browser" "$@"
 fi
-.venv/bin/python -m pytest -q "$@"
+.venv/bin/python -m pytest -q --durations=25 "$@"  # the slowest tests, to keep the full run short
 bash scripts/wheel_check.sh  # the installed package, outside the checkout, builds the shipped content
 if [ -f scripts/check_html.sh ] && [ "${CASEBOOK_SKIP_HTML_CHECKS:-0}" != 1 ]; then
   bash scripts/check_html.sh
