@@ -80,6 +80,18 @@ def test_edition_table_is_the_changelog_history_newest_entry(corpus):
     assert not any(s.changed for s in row.old) and row.old_text.startswith(OLD)
 
 
+def test_cross_references_compare_as_their_ids():
+    from casebook.comparison import rows
+    from casebook.diff import FieldChange, RecordChange
+
+    change = RecordChange("policy", "policy", "changed", [FieldChange(
+        "chapters/P5/clauses/P5-5/text/ja", "詳細は[[ref:P6]]による。", "詳細は[[ref:P7]]及び[[num:P8]]による。")])
+    [row] = rows([change])
+    assert (row.record, row.label) == ("P5-5", "本文")
+    assert row.new_text == "詳細はP7及びP8による。" and row.old_text == "詳細はP6による。"
+    assert [s.text for s in row.new if s.changed] == ["7及びP8"]
+
+
 def test_first_edition_has_no_table_and_no_appendix(tmp_path):
     from casebook.report.html import Plan
 

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from .diff import EditionChanges, RecordChange
+from .render.xref import REF
 
 #: Catalogue kinds whose texts a reader compares, in the order the table shows them.
 KINDS = ("policy", "risks", "mitigations", "provisions", "instruments", "glossary", "metrics")
@@ -96,7 +97,9 @@ def rows(changes: list[RecordChange]) -> list[Row]:
 
 
 def _text(value: Any) -> str:
-    return value if isinstance(value, str) else ""
+    """The text as a reader compares it: a cross-reference ``[[ref:P6]]`` shows its id, the same in every
+    output and on both sides (each output numbers chapters its own way; the table compares wording)."""
+    return REF.sub(lambda m: m.group(2), value) if isinstance(value, str) else ""
 
 
 def _place(change: RecordChange, path: str) -> tuple[str, str]:
