@@ -15,6 +15,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import Any
 
 from .load import Document, Pointer, pointer_text
@@ -119,8 +120,19 @@ class Measure:
     ptr: Pointer
 
 
-def measure(data: Any, kind: str) -> Iterator[Measure]:
-    """Every measure of a loaded document that has a limit (strings and lists, depth-first)."""
+@lru_cache(maxsize=64)
+def _longer_than(pattern: re.Pattern, limit: int) -> re.Pattern:
+    """A run of ``pattern``'s characters longer than ``limit``: searched in C, no list of every run."""
+    return re.compile(f"{pattern.pattern[:-1]}{{{limit + 1},}}")
+
+
+def measure(data: Any, kind: str, within: Limits | None = None) -> Iterator[Measure]:
+    """Every measure of a loaded document that has a limit (strings and lists, depth-first).
+
+    With ``within``, the run measures a string cannot exceed are left out (a run of 81 katakana needs 81
+    characters, and one regex search in C says whether any run is that long), so only what may be over a
+    limit is measured; every measure over a limit is still yielded, in the same order.
+    """
     stack: list[tuple[Pointer, Any]] = [((), data)]
     while stack:
         ptr, value = stack.pop()
@@ -130,9 +142,13 @@ def measure(data: Any, kind: str) -> Iterator[Measure]:
             if value.isascii() and " " not in value and len(value) < 40:
                 continue  # ids, codes, dates: nothing below can exceed a limit
             yield Measure("prose_list_depth", name, list_depth(value), ptr)
-            yield Measure("unbroken_run", name, longest(_UNBROKEN, value), ptr)
+            if within is None or (len(value) > within.unbroken_run
+                                  and _longer_than(_UNBROKEN, within.unbroken_run).search(value)):
+                yield Measure("unbroken_run", name, longest(_UNBROKEN, value), ptr)
+            if value.isascii() or (within is not None and len(value) <= within.script_run):
+                continue
             for script, pattern in _SCRIPT_RUNS.items():
-                if not value.isascii():
+                if within is None or _longer_than(pattern, within.script_run).search(value):
                     yield Measure("script_run", f"{name} ({script})", longest(pattern, value), ptr)
         elif isinstance(value, dict):
             stack.extend(((*ptr, k), v) for k, v in value.items())
@@ -158,7 +174,7 @@ def check(doc: Document, limits: Limits, kind: str) -> None:
     flagged = {d.field for d in doc.diagnostics}
     data = doc.data
     # A catalogue's pointer starts with its key (risks/3/name/ja); rules name the record kind (risks:name).
-    for m in measure(data, kind):
+    for m in measure(data, kind, limits):
         limit = limit_of(limits, m, kind)
         if m.value <= limit or pointer_text(m.ptr) in flagged:
             continue
