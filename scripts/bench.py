@@ -9,7 +9,9 @@
 
 Sections (each several runs; medians; ratios measured in this same run):
 
-- validate — ``validate()`` on N = 100 and 1,000 generated case studies (``scripts/bench_validate.py``);
+- validate — ``casebook validate`` (CLI wall) on 1,000 copies of the largest shipped case study and on
+             1,000 generated ones, next to the floor — libyaml alone composing the same bytes in 1 and 2
+             processes, interleaved in each run (``scripts/bench_validate.py``);
 - site     — the plugin's build vs a plain ``mkdocs build`` of the same generated Markdown
              (``scripts/bench_site.py``), on the shipped project and, in full mode, 200 synthetic cases
              (``scripts/synth_corpus.py``); search index size and a case-study page's transfer size;
@@ -19,6 +21,10 @@ Sections (each several runs; medians; ratios measured in this same run):
 - search   — R@5 / P@1 / R@10 of the site's search box in headless Chromium on the page-phrase and the
              readers' words query sets, held-out part apart (``scripts/search_recall.py``); with
              ``--baseline`` the baseline's whole site is built and measured in the same run.
+
+Every figure is printed with the machine state of its runs (load average, CPU count, Python version; a
+warning when the load exceeded 1.5 per core): absolute times on a shared machine move with the load, so
+each figure also has a ratio measured in the same run, runs interleaved (``scripts/bench_machine.py``).
 
 Prints PASS/MISS next to each target; asserts nothing and exits 0 unless something crashes.
 """
@@ -42,14 +48,15 @@ ROOT = HERE.parent
 sys.path.insert(0, str(HERE))
 sys.path.insert(0, str(ROOT / "src"))
 
+import bench_machine  # noqa: E402
 import bench_report  # noqa: E402
 import bench_serve  # noqa: E402
 import bench_site  # noqa: E402
 from synth_corpus import write_project  # noqa: E402
 
-FULL = {"validate_n": [100, 1000], "validate_runs": 5, "site_n": 200, "site_runs": 3, "pdf_n": [10, 200],
+FULL = {"validate_n": [1000], "validate_runs": 5, "site_n": 200, "site_runs": 3, "pdf_n": [10, 200],
         "pdf_runs": 3, "serve_edits": 5}
-QUICK = {"validate_n": [100, 1000], "validate_runs": 3, "site_n": None, "site_runs": 2, "pdf_n": [5],
+QUICK = {"validate_n": [1000], "validate_runs": 3, "site_n": None, "site_runs": 2, "pdf_n": [5],
          "pdf_runs": 2, "serve_edits": 3}
 SECTIONS = ("validate", "site", "pdf", "serve", "search")
 
@@ -63,24 +70,17 @@ def med(values: list[float]) -> float:
 
 
 # -- sections -------------------------------------------------------------------------------------------
-def run_validate(ns: list[int], runs: int, work: Path) -> list[dict]:
+def run_validate(ns: list[int], runs: int, work: Path, baseline: Path | None = None) -> list[dict]:
     import bench_validate
 
     out = []
     for n in ns:
-        folder = work / f"validate-{n}"
-        folder.mkdir()
-        root, label = bench_validate.build_project(n, 20261101, folder)
-        times, result = [], None
-        for _ in range(runs):
-            start = time.perf_counter()
-            result = bench_validate.validate(root, today=bench_validate.TODAY)
-            times.append(time.perf_counter() - start)
-        assert result is not None
-        log(f"  validate N={n}: " + ", ".join(f"{t:.2f}" for t in times) + " s")
-        out.append({"n": n, "runs": times, "median_s": med(times), "files": len(result.documents),
-                    "errors": len(result.report.errors), "base": label})
-        shutil.rmtree(folder, ignore_errors=True)
+        for corpus in bench_validate.CORPORA:
+            root = bench_validate.make(corpus, n, work / f"validate-{corpus}-{n}")
+            log(f"  validate {corpus} N={n}")
+            r = bench_validate.bench(root, runs, baseline, log=lambda m: log("  " + m))
+            out.append({"n": n, "corpus": corpus, **r})
+            shutil.rmtree(root, ignore_errors=True)
     return out
 
 
@@ -98,7 +98,9 @@ def run_site(n: int | None, runs: int, work: Path, baseline: Path | None = None)
     return out
 
 
-def run_pdf(ns: list[int], runs: int, work: Path) -> list[dict]:
+def run_pdf(ns: list[int], runs: int, work: Path, baseline: Path | None = None) -> list[dict]:
+    """The report in parts (ours, and the baseline's) next to one WeasyPrint render of the same HTML:
+    time, peak RSS, file size; runs interleaved."""
     out = []
     for n in ns:
         root = write_project(n, work / f"pdf-{n}" / "project")
@@ -106,24 +108,36 @@ def run_pdf(ns: list[int], runs: int, work: Path) -> list[dict]:
         w.mkdir()
         info = bench_report.run_child("html", str(root), str(w / "report.html"))
         css = str(Path(info["templates"]) / "report.css")
-        ours, alone = [], []
+        ours, alone, before = [], [], []
         for i in range(runs):
+            if baseline is not None:
+                before.append(bench_report.run_child("casebook", str(root), str(w / "before.pdf"),
+                                                     pythonpath=baseline))
             ours.append(bench_report.run_child("casebook", str(root), str(w / "report.pdf")))
             alone.append(bench_report.run_child("weasyprint", str(w / "report.html"), css, str(root),
                                                 str(w / "weasyprint.pdf")))
             log(f"  pdf N={n} run {i + 1}/{runs}: casebook {ours[-1]['seconds']:.1f} s "
-                f"({ours[-1]['pages']} pages, {ours[-1]['rss_mb']:.0f} MB), WeasyPrint alone "
-                f"{alone[-1]['seconds']:.1f} s ({alone[-1]['rss_mb']:.0f} MB)")
+                f"({ours[-1]['pages']} pages, {ours[-1]['rss_mb']:.0f} MB, {ours[-1]['bytes'] / 1e6:.2f} MB file), "
+                f"WeasyPrint alone {alone[-1]['seconds']:.1f} s ({alone[-1]['rss_mb']:.0f} MB, "
+                f"{alone[-1]['bytes'] / 1e6:.2f} MB file)"
+                + (f", before {before[-1]['seconds']:.1f} s ({before[-1]['rss_mb']:.0f} MB, "
+                   f"{before[-1]['bytes'] / 1e6:.2f} MB file)" if before else "")
+                + f"  [{bench_machine.text()}]")
         pages = ours[0]["pages"]
         r = {"n": n, "runs": runs, "pages": pages,
              "seconds": med([o["seconds"] for o in ours]), "render_s": med([o["render"] for o in ours]),
              "rss_mb": med([o["rss_mb"] for o in ours]), "max_rss_mb": max(o["rss_mb"] for o in ours),
+             "bytes": ours[-1]["bytes"], "weasyprint_bytes": alone[-1]["bytes"],
              "weasyprint_s": med([a["seconds"] for a in alone]), "weasyprint_rss_mb": med([a["rss_mb"] for a in alone]),
-             "all": {"casebook": ours, "weasyprint": alone}}
+             "all": {"casebook": ours, "weasyprint": alone, "before": before}}
+        if before:
+            r["before"] = {"seconds": med([b["seconds"] for b in before]), "rss_mb": med([b["rss_mb"] for b in before]),
+                           "bytes": before[-1]["bytes"]}
         r["pages_per_s"] = pages / r["seconds"]
         r["render_pages_per_s"] = pages / r["render_s"]
         r["ratio"] = r["seconds"] / r["weasyprint_s"]
         r["rss_ratio"] = r["rss_mb"] / r["weasyprint_rss_mb"]
+        r["size_ratio"] = r["bytes"] / r["weasyprint_bytes"]
         out.append(r)
         shutil.rmtree(work / f"pdf-{n}", ignore_errors=True)
     return out
@@ -177,14 +191,18 @@ def verdict(ok: bool | None) -> str:
     return "—" if ok is None else ("PASS" if ok else "MISS")
 
 
-def rows(res: dict, quick: bool) -> list[tuple[str, str, str, str, str]]:
-    """(figure, value, same-run comparison, target, verdict)."""
+def rows(res: dict, quick: bool) -> list[tuple[str, ...]]:
+    """(figure, value, same-run comparison, target, verdict, machine state)."""
     out = []
+    states = res.get("states", {})
     for v in res.get("validate", []):
-        target = v["n"] == 1000
-        out.append((f"validate N={v['n']} ({v['files']} files)", f"{v['median_s']:.2f} s",
-                    f"{v['median_s'] / v['files'] * 1000:.2f} ms/file", "< 2 s" if target else "",
-                    verdict(v["median_s"] < 2) if target else ""))
+        m = v["median"]
+        before = (f"; before {m['before']:.2f} s = {v['before_per_floor2']:.2f}× floor, after/before "
+                  f"{v['after_per_before']:.2f}×" if "before" in m else "")
+        out.append((f"validate CLI, {v['corpus']} N={v['n']} ({v['files']} files, {v['mb']:.0f} MB)",
+                    f"{m['cli']:.2f} s", f"{v['cli_per_floor2']:.2f}× libyaml floor ×2 procs ({m['floor2']:.2f} s; "
+                    f"×1 {m['floor1']:.2f} s){before}", "< 2 s", verdict(m["cli"] < 2), _short(v["state"])))
+    start = len(out)
     site = res.get("site", {})
     for key, label in (("shipped", "shipped"), ("synthetic", f"N={site.get('synthetic', {}).get('n')}")):
         s = site.get(key)
@@ -207,6 +225,8 @@ def rows(res: dict, quick: bool) -> list[tuple[str, str, str, str, str]]:
         si = s["search_index"]
         out.append((f"search index, N={s['n']} (raw / gzip)", f"{si['raw'] / 1024:.0f} KB / {si['gzip'] / 1024:.0f} KB",
                     f"plain mkdocs {s['search_index_plain']['gzip'] / 1024:.0f} KB gzip", "", ""))
+    out[start:] = [(*r, _short(states.get("site"))) for r in out[start:]]
+    start = len(out)
     for p in res.get("pdf", []):
         target = p["n"] == 200
         out.append((f"PDF N={p['n']} ({p['pages']} pages): time", f"{p['seconds']:.1f} s",
@@ -214,15 +234,25 @@ def rows(res: dict, quick: bool) -> list[tuple[str, str, str, str, str]]:
         out.append((f"PDF N={p['n']}: pages/s (render only)", f"{p['pages_per_s']:.1f} ({p['render_pages_per_s']:.1f})",
                     f"WeasyPrint alone {p['pages'] / p['weasyprint_s']:.1f}", "≥ 5 at N=200" if target else "",
                     verdict(p["pages_per_s"] >= 5) if target else ""))
+        b = p.get("before")
         out.append((f"PDF N={p['n']}: peak RSS", f"{p['rss_mb']:.0f} MB",
-                    f"{p['rss_ratio']:.2f}× WeasyPrint alone ({p['weasyprint_rss_mb']:.0f} MB)",
+                    f"{p['rss_ratio']:.2f}× WeasyPrint alone ({p['weasyprint_rss_mb']:.0f} MB)"
+                    + (f"; before {b['rss_mb']:.0f} MB" if b else ""),
                     "< 2 GB at N=200" if target else "", verdict(p["max_rss_mb"] < 2048) if target else ""))
+        out.append((f"PDF N={p['n']}: file size", f"{p['bytes'] / 1e6:.2f} MB",
+                    f"{p['size_ratio']:.2f}× one WeasyPrint render ({p['weasyprint_bytes'] / 1e6:.2f} MB)"
+                    + (f"; before {b['bytes'] / 1e6:.2f} MB" if b else ""), "≤ 1.10×",
+                    verdict(p["size_ratio"] <= 1.10)))
+    out[start:] = [(*r, _short(states.get("pdf"))) for r in out[start:]]
+    start = len(out)
     if res.get("serve"):
         s = res["serve"]
         before = f"; before {s['baseline']['page_s']:.2f} s" if "baseline" in s else ""
         out.append(("serve: save → rebuilt page (shipped)", f"{s['page_s']:.2f} s",
                     f"live reload {s['reload_s']:.2f} s{before}; initial build {s['startup_s']:.1f} s", "< 3 s",
                     verdict(s["page_s"] < 3)))
+    out[start:] = [(*r, _short(states.get("serve"))) for r in out[start:]]
+    start = len(out)
     if quick:
         missing = []
         if not any(v["n"] == 1000 for v in res.get("validate", [])) and "validate" in res:
@@ -230,13 +260,19 @@ def rows(res: dict, quick: bool) -> list[tuple[str, str, str, str, str]]:
         if "pdf" in res and not any(p["n"] == 200 for p in res["pdf"]):
             missing.append("PDF at N=200")
         for m in missing:
-            out.append((m, "not measured (quick mode)", "", "", verdict(None)))
+            out.append((m, "not measured (quick mode)", "", "", verdict(None), ""))
     return out
 
 
-def table(rs: list[tuple[str, str, str, str, str]]) -> str:
-    head = ("figure", "median", "same-run comparison", "target", "")
-    widths = [max(len(r[i]) for r in [head, *rs]) for i in range(5)]
+def _short(state: dict | None) -> str:
+    if not state:
+        return ""
+    return f"load {state['load'][0]:.1f}/{state['cpus']} CPUs" + (" BUSY" if state["busy"] else "")
+
+
+def table(rs: list[tuple[str, ...]]) -> str:
+    head = ("figure", "median", "same-run comparison", "target", "", "machine (1-min load)")
+    widths = [max(len(r[i]) for r in [head, *rs]) for i in range(6)]
     line = lambda r: "  ".join(c.ljust(w) for c, w in zip(r, widths, strict=True)).rstrip()  # noqa: E731
     return "\n".join([line(head), line(tuple("-" * w for w in widths)), *map(line, rs)])
 
@@ -248,11 +284,17 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--json", type=Path, help="write every figure (and each run) to this JSON file")
     ap.add_argument("--only", default=",".join(SECTIONS), help=f"comma-separated sections of {SECTIONS}")
     ap.add_argument("--runs", type=int, help="override the number of runs of every section")
-    ap.add_argument("--baseline", metavar="GIT_REF", help="also time the site and serve figures with the code "
-                    "of this git ref (before an optimisation), alternating with the current code")
+    ap.add_argument("--baseline", metavar="GIT_REF", help="also time every figure with the code of this git ref "
+                    "(before an optimisation), alternating with the current code in the same run")
+    ap.add_argument("--validate-n", type=int, nargs="+", help="case studies for the validate figures")
+    ap.add_argument("--pdf-n", type=int, nargs="+", help="case studies for the PDF figures")
+    ap.add_argument("--site-n", type=int, help="synthetic case studies for the site figure (0: shipped only)")
     args = ap.parse_args(argv)
     only = [s.strip() for s in args.only.split(",") if s.strip()]
     plan = dict(QUICK if args.quick else FULL)
+    for key in ("validate_n", "pdf_n", "site_n"):
+        if getattr(args, key) is not None:
+            plan[key] = getattr(args, key) or None
     if args.runs:
         for key in ("validate_runs", "site_runs", "pdf_runs", "serve_edits"):
             plan[key] = args.runs
@@ -267,18 +309,18 @@ def main(argv: list[str] | None = None) -> int:
         work = Path(tmp)
         baseline = checkout_src(args.baseline, work) if args.baseline else None
         meta["baseline"] = args.baseline
+        states = res["states"] = {}
         if "validate" in only:
             log("validate …")
-            res["validate"] = run_validate(plan["validate_n"], plan["validate_runs"], work)
-        if "site" in only:
-            log("site …")
-            res["site"] = run_site(plan["site_n"], plan["site_runs"], work, baseline)
-        if "pdf" in only:
-            log("pdf …")
-            res["pdf"] = run_pdf(plan["pdf_n"], plan["pdf_runs"], work)
-        if "serve" in only:
-            log("serve …")
-            res["serve"] = run_serve(plan["serve_edits"], baseline)
+            res["validate"] = run_validate(plan["validate_n"], plan["validate_runs"], work, baseline)
+        for name, run in (("site", lambda: run_site(plan["site_n"], plan["site_runs"], work, baseline)),
+                          ("pdf", lambda: run_pdf(plan["pdf_n"], plan["pdf_runs"], work, baseline)),
+                          ("serve", lambda: run_serve(plan["serve_edits"], baseline))):
+            if name in only:
+                log(f"{name} …  [{bench_machine.text()}]")
+                before = bench_machine.state()
+                res[name] = run()
+                states[name] = bench_machine.merged([before, bench_machine.state()])
         if "search" in only:
             log("search …")
             res["search"] = run_search(work, args.baseline)

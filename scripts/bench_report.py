@@ -111,10 +111,14 @@ def child_weasyprint(html_file: Path, css: Path, base: Path, out: Path) -> dict:
     return {"seconds": time.perf_counter() - start, "pages": len(rendered.pages)}
 
 
-def run_child(*args: str) -> dict:
-    """Run this script as a child; return its JSON answer plus its own peak RSS (MB)."""
+def run_child(*args: str, pythonpath: Path | None = None) -> dict:
+    """Run this script as a child; return its JSON answer plus its own peak RSS (MB).
+
+    ``pythonpath``: another ``casebook`` source tree (e.g. a git ref's, before an optimisation) shadows ours.
+    """
+    env = dict(os.environ, PYTHONPATH=str(pythonpath)) if pythonpath is not None else None
     proc = subprocess.Popen([sys.executable, __file__, "--child", *args], stdout=subprocess.PIPE,
-                            stderr=subprocess.PIPE, text=True)
+                            stderr=subprocess.PIPE, text=True, env=env)
     _, status, usage = os.wait4(proc.pid, 0)
     proc.returncode = os.waitstatus_to_exitcode(status)
     out, err = proc.stdout.read(), proc.stderr.read()
@@ -122,6 +126,8 @@ def run_child(*args: str) -> dict:
         raise SystemExit(f"child {args[0]} failed:\n{err[-2000:]}")
     answer = json.loads(out.strip().splitlines()[-1])
     answer["rss_mb"] = usage.ru_maxrss / 1024  # Linux: kilobytes
+    if args[0] in ("casebook", "weasyprint"):
+        answer["bytes"] = Path(args[-1]).stat().st_size  # the PDF it wrote
     return answer
 
 

@@ -1,23 +1,33 @@
 #!/usr/bin/env python3
-"""Time `validate()` on N synthetic case studies (default 1,000).
+"""`casebook validate` on N case studies, next to the floor: libyaml alone parsing the same bytes.
 
-The project is a copy of the shipped content (content/ and casestudies/) — or of tests/fixtures/corpus
-when the shipped records do not validate — plus N generated case studies: 8–10 assessments each, realistic
-Japanese text lengths, every reference valid (risks, their mitigations, provisions and metrics are taken
-from the copied catalogue). Generation is deterministic (--seed). Prints the median of several runs, the
-number of files and the time per file; asserts nothing.
+Two corpora from ``scripts/synth_corpus.py``: ``copies`` (the largest shipped case study copied N times,
+byte for byte but its id and titles) and ``synth`` (N generated variants of the shipped cases). For each,
+interleaved in every run (floor, floor, CLI, [baseline CLI]), medians of ``--runs``:
 
-    .venv/bin/python scripts/bench_validate.py            # N = 1000
-    .venv/bin/python scripts/bench_validate.py --n 100 --runs 7
+- floor ×1 — one process reads every YAML file validate reads and composes it with libyaml
+  (``yaml.compose`` with ``CSafeLoader``: the parse tree, no Python objects built from it);
+- floor ×2 — the same over a pool of 2 forked processes (pool start-up included, as validate pays it);
+- CLI      — ``casebook validate`` run in the project folder as a user would, in a fresh process (imports,
+             discovery, every check, the report) — wall time;
+- before   — with ``--baseline REF``, the same CLI with the code of git ``REF`` (``bench.checkout_src``).
+
+Prints each figure with the machine state, and CLI / floor ratios. Asserts nothing.
+
+    .venv/bin/python scripts/bench_validate.py                     # N = 1000, 3 runs, both corpora
+    .venv/bin/python scripts/bench_validate.py --n 200 --runs 5 --corpus copies
+    .venv/bin/python scripts/bench_validate.py --baseline main     # before/after in the same run
 """
 
 from __future__ import annotations
 
 import argparse
-import datetime as dt
-import random
+import json
+import multiprocessing
+import os
 import shutil
 import statistics
+import subprocess
 import sys
 import tempfile
 import time
@@ -25,176 +35,125 @@ from pathlib import Path
 
 import yaml
 
-ROOT = Path(__file__).resolve().parent.parent
-FIXTURE = ROOT / "tests" / "fixtures" / "corpus"
+HERE = Path(__file__).resolve().parent
+ROOT = HERE.parent
+sys.path.insert(0, str(HERE))
 sys.path.insert(0, str(ROOT / "src"))
 
-from casebook.checks import enum_values  # noqa: E402
-from casebook.model import Corpus  # noqa: E402
-from casebook.validate import validate  # noqa: E402
+import bench_machine  # noqa: E402
+from synth_corpus import write_copies, write_project  # noqa: E402
 
-TODAY = dt.date.today()  # the shipped records are checked against today, as `casebook validate` does
-
-# Phrases in the register of the case studies; sentences are built from them to realistic lengths.
-_SUBJECTS = ["問合せ対応の生成AI", "営業店の応対支援", "融資申込の受付補助", "検索拡張生成の回答", "担当者の確認工程",
-             "顧客向けチャット", "社内規程の検索", "要約機能", "回答候補の提示", "評価用の質問集"]
-_VERBS = ["を試行した", "の精度を確認した", "の運用手順を定めた", "の記録を残した", "を段階的に拡大した",
-          "の誤りを分析した", "を担当部署と検証した", "の結果を経営会議に報告した"]
-_DETAILS = ["出典の提示により誤回答が減った", "個人情報の入力を検知して警告する",
-            "回答できない質問は有人窓口に引き継ぐ", "週次で回答ログを抽出して確認する",
-            "評価用質問 200 問を二名で判定した", "判定の揺れは協議で解消した", "委託先との契約で学習利用を禁止した",
-            "障害時は通常の問合せ窓口に切り替える", "説明資料を顧客向けに平易にした",
-            "高齢の利用者にも配慮した表示にした", "改善の前後で同じ質問集を用いた", "手順書を改訂して研修を行った"]
+CORPORA = ("copies", "synth")
 
 
-def sentence(rng: random.Random) -> str:
-    return f"{rng.choice(_SUBJECTS)}{rng.choice(_VERBS)}。{rng.choice(_DETAILS)}。"
+def yaml_files(root: Path) -> list[Path]:
+    """The files `casebook validate` parses: every catalogue and every case.yaml."""
+    return sorted((root / "content" / "catalog").rglob("*.yaml")) + sorted(root.glob("casestudies/*/case.yaml"))
 
 
-def prose(rng: random.Random, low: int, high: int) -> str:
-    """Japanese text of roughly low–high characters."""
-    target = rng.randint(low, high)
-    out = ""
-    while len(out) < target:
-        out += sentence(rng)
+def _compose(path: str) -> int:
+    text = Path(path).read_bytes().decode("utf-8").removeprefix("\ufeff")
+    node = yaml.compose(text, Loader=yaml.CSafeLoader)
+    return 0 if node is None else len(node.value)
+
+
+def floor(files: list[Path], procs: int) -> float:
+    """Seconds for libyaml to compose every file, in ``procs`` processes (pool start-up included)."""
+    names = [str(p) for p in files]
+    start = time.perf_counter()
+    if procs == 1:
+        for name in names:
+            _compose(name)
+    else:
+        with multiprocessing.get_context("fork").Pool(procs) as pool:
+            pool.map(_compose, names, chunksize=max(1, len(names) // (procs * 4)))
+    return time.perf_counter() - start
+
+
+def cli(root: Path, pythonpath: Path | None = None) -> tuple[float, str]:
+    """Wall seconds of ``casebook validate`` in ``root`` (a fresh process) and its last output line."""
+    env = dict(os.environ, NO_MKDOCS_2_WARNING="1", LANG="C.UTF-8", LC_ALL="C.UTF-8")
+    if pythonpath is not None:
+        env["PYTHONPATH"] = str(pythonpath)
+    cmd = [sys.executable, "-c", "import sys; from casebook.cli import main; sys.exit(main())", "validate",
+           "--lang", "en"]
+    start = time.perf_counter()
+    proc = subprocess.run(cmd, cwd=root, env=env, capture_output=True, text=True)
+    elapsed = time.perf_counter() - start
+    last = (proc.stdout + proc.stderr).strip().splitlines()[-1:] or ["(no output)"]
+    return elapsed, last[0]
+
+
+def make(corpus: str, n: int, out: Path) -> Path:
+    return write_copies(n, out) if corpus == "copies" else write_project(n, out)
+
+
+def bench(root: Path, runs: int, baseline: Path | None = None, log=print) -> dict:
+    files = yaml_files(root)
+    size = sum(p.stat().st_size for p in files)
+    times: dict[str, list[float]] = {"floor1": [], "floor2": [], "cli": [], "before": []}
+    states, outputs = [], {}
+    for i in range(runs):
+        states.append(bench_machine.state())
+        times["floor1"].append(floor(files, 1))
+        times["floor2"].append(floor(files, 2))
+        t, outputs["cli"] = cli(root)
+        times["cli"].append(t)
+        if baseline is not None:
+            t, outputs["before"] = cli(root, baseline)
+            times["before"].append(t)
+        log(f"  run {i + 1}/{runs}: " + ", ".join(f"{k} {v[-1]:.2f} s" for k, v in times.items() if v)
+            + f"  [{bench_machine.text(states[-1])}]")
+    med = {k: statistics.median(v) for k, v in times.items() if v}
+    out = {"files": len(files), "mb": size / 1e6, "runs": times, "median": med, "outputs": outputs,
+           "state": bench_machine.merged(states),
+           "cli_per_floor1": med["cli"] / med["floor1"], "cli_per_floor2": med["cli"] / med["floor2"]}
+    if "before" in med:
+        out["before_per_floor2"] = med["before"] / med["floor2"]
+        out["after_per_before"] = med["cli"] / med["before"]
     return out
 
 
-def text(rng: random.Random, low: int, high: int, en: str | None = None) -> dict:
-    value = {"ja": prose(rng, low, high)}
-    if en:
-        value["en"] = en
-    return value
-
-
-def score(rng: random.Random, cap: dict | None = None) -> dict:
-    if cap:  # residual: never above inherent, so no rationale is needed
-        return {"likelihood": rng.randint(1, cap["likelihood"]), "impact": rng.randint(1, cap["impact"])}
-    return {"likelihood": rng.randint(2, 5), "impact": rng.randint(2, 5)}
-
-
-def make_case(i: int, corpus: Corpus, rng: random.Random) -> dict:
-    risks = [r for r in corpus.risks.values() if r.status != "retired"
-             and any(m.status != "retired" for m in r.mitigations)]
-    start = dt.date(2025, 4, 1) + dt.timedelta(days=rng.randint(0, 300))
-    end = start + dt.timedelta(days=rng.randint(30, 180))
-    case = {
-        "id": f"bench-{i:05d}",
-        "title": {"ja": f"生成AIの活用事例 その{i}（{rng.choice(_SUBJECTS)}）", "en": f"Benchmark case {i}"},
-        "provenance": "sample",
-        "status": "published",
-        "summary": text(rng, 150, 300),
-        "institution": {"type": rng.choice(enum_values("institution_type")),
-                        "region": rng.choice(enum_values("region"))},
-        "use_level": rng.randint(1, 3),
-        "channels": rng.sample(enum_values("channel"), rng.randint(1, 3)),
-        "service": text(rng, 80, 200),
-        "system": {
-            "patterns": rng.sample(enum_values("pattern"), rng.randint(1, 2)),
-            "model_hosting": rng.choice(enum_values("model_hosting")),
-            "data_sources": [text(rng, 20, 60) for _ in range(rng.randint(1, 3))],
-            "human_in_the_loop": {"mode": rng.choice(enum_values("hitl_mode")), "description": text(rng, 40, 120)},
-            "description": text(rng, 150, 400),
-        },
-        "readiness": {key: {"level": rng.randint(1, 9), "basis": text(rng, 60, 150)} for key in ("trl", "brl", "grl")},
-        "assessments": [],
-        "lessons": [text(rng, 60, 160) for _ in range(rng.randint(2, 4))],
-        "period": {"start": start.isoformat(), "end": end.isoformat()},
-        "updated": (end + dt.timedelta(days=rng.randint(1, 30))).isoformat(),
-        "contributors": [{"name": "地域金融機関 デジタル推進部", "role": "author"}],
-    }
-    # the programme's named risks are always assessed (as the validator expects), then others up to 8–10
-    named = [r for r in risks if r.programme_named]
-    others = [r for r in risks if not r.programme_named]
-    chosen = named + rng.sample(others, max(0, min(len(others), rng.randint(8, 10) - len(named))))
-    for risk in chosen:
-        inherent = score(rng)
-        mitigations = [m for m in risk.mitigations if m.status != "retired"]
-        provisions = [p for p in risk.provisions if p.status != "retired"]
-        metrics = [m for m in risk.metrics if m.status != "retired"]
-        case["assessments"].append({
-            "risk": risk.id,
-            "context": text(rng, 80, 200),
-            "inherent": inherent,
-            "provisions": [p.id for p in rng.sample(provisions, min(len(provisions), rng.randint(0, 3)))],
-            "mitigations": [{"id": m.id, "status": rng.choice(enum_values("mitigation_status")),
-                             "note": text(rng, 40, 120)}
-                            for m in rng.sample(mitigations, min(len(mitigations), rng.randint(1, 3)))],
-            "evaluations": [evaluation(rng, m) for m in rng.sample(metrics, min(len(metrics), rng.randint(0, 2)))],
-            "residual": score(rng, inherent),
-            "findings": text(rng, 100, 250),
-        })
-    return case
-
-
-def evaluation(rng: random.Random, metric) -> dict:
-    if metric.is_proportion:
-        before = round(rng.uniform(0.05, 0.3), 3)
-        after = round(before * rng.uniform(0.2, 0.9), 3)
-    else:
-        before = round(rng.uniform(5, 120), 1)
-        after = round(before * rng.uniform(0.3, 1.2), 1)
-    return {"metric": metric.id, "method": text(rng, 60, 150), "n": rng.randint(50, 2000),
-            "before": before, "after": after, "illustrative": True}
-
-
-class _Dumper(yaml.SafeDumper):
-    def ignore_aliases(self, data: object) -> bool:  # the loader refuses aliases: write every value out
-        return True
-
-
-def build_project(n: int, seed: int, out: Path) -> tuple[Path, str]:
-    shipped = validate(ROOT, today=TODAY)
-    base, label = (ROOT, "shipped content") if shipped.ok else (FIXTURE, "fixture corpus (shipped has errors)")
-    corpus = shipped.corpus if shipped.ok else validate(FIXTURE, today=TODAY).corpus
-    assert corpus is not None
-    root = out / "project"
-    shutil.copytree(base / "content", root / "content")
-    if (base / "casestudies").is_dir():
-        shutil.copytree(base / "casestudies", root / "casestudies")
-    rng = random.Random(seed)
-    for i in range(1, n + 1):
-        folder = root / "casestudies" / f"bench-{i:05d}"
-        folder.mkdir(parents=True)
-        body = yaml.dump(make_case(i, corpus, rng), Dumper=_Dumper, allow_unicode=True, sort_keys=False, width=100)
-        (folder / "case.yaml").write_text(body, encoding="utf-8")
-    return root, label
+def report(corpus: str, n: int, r: dict) -> str:
+    m = r["median"]
+    lines = [f"{corpus} N={n}: {r['files']} files, {r['mb']:.1f} MB of YAML; medians of {len(r['runs']['cli'])} "
+             f"interleaved runs [{bench_machine.text(r['state'])}]",
+             f"  floor (libyaml compose): 1 process {m['floor1']:.2f} s, 2 processes {m['floor2']:.2f} s",
+             f"  casebook validate (CLI wall): {m['cli']:.2f} s = {r['cli_per_floor2']:.2f}× floor×2 "
+             f"({r['cli_per_floor1']:.2f}× floor×1) — {r['outputs']['cli']}"]
+    if "before" in m:
+        lines.append(f"  before (baseline code): {m['before']:.2f} s = {r['before_per_floor2']:.2f}× floor×2; "
+                     f"after/before {r['after_per_before']:.2f}× — {r['outputs']['before']}")
+    return "\n".join(lines)
 
 
 def main(argv: list[str] | None = None) -> int:
-    ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    ap.add_argument("--n", type=int, default=1000, help="number of synthetic case studies (default 1000)")
-    ap.add_argument("--runs", type=int, default=5, help="timed runs; the median is reported (default 5)")
-    ap.add_argument("--seed", type=int, default=20261101, help="generator seed (default 20261101)")
-    ap.add_argument("--keep", action="store_true", help="keep the generated project and print its folder")
+    ap = argparse.ArgumentParser(description=__doc__.split("\n")[0],
+                                 formatter_class=argparse.RawDescriptionHelpFormatter, epilog=__doc__)
+    ap.add_argument("--n", type=int, default=1000, help="case studies (default 1000)")
+    ap.add_argument("--runs", type=int, default=3, help="interleaved runs; medians reported (default 3)")
+    ap.add_argument("--corpus", choices=[*CORPORA, "both"], default="both")
+    ap.add_argument("--baseline", metavar="GIT_REF", help="also run the CLI with the code of this git ref")
+    ap.add_argument("--json", type=Path, help="write the figures to this file")
     args = ap.parse_args(argv)
+    corpora = CORPORA if args.corpus == "both" else (args.corpus,)
+    results = {}
+    with tempfile.TemporaryDirectory(prefix="casebook-bench-validate-") as tmp:
+        work = Path(tmp)
+        baseline = None
+        if args.baseline:
+            from bench import checkout_src
 
-    tmp = Path(tempfile.mkdtemp(prefix="casebook-bench-"))
-    try:
-        t0 = time.perf_counter()
-        root, label = build_project(args.n, args.seed, tmp)
-        generated = time.perf_counter() - t0
-        size = sum(p.stat().st_size for p in root.rglob("*.yaml"))
-        times, result = [], None
-        for _ in range(args.runs):
-            t = time.perf_counter()
-            result = validate(root, today=TODAY)
-            times.append(time.perf_counter() - t)
-        assert result is not None
-        files = len(result.documents)
-        median = statistics.median(times)
-        print(f"base: {label}; generated {args.n} case studies in {generated:.1f} s ({size / 1e6:.1f} MB of YAML)")
-        print(f"validate(): median {median:.3f} s over {args.runs} runs (min {min(times):.3f} s, "
-              f"max {max(times):.3f} s)")
-        print(f"files: {files}; per file: {median / files * 1000:.2f} ms")
-        print(f"result: {len(result.report.errors)} error(s), {len(result.report.warnings)} warning(s)")
-        for d in result.report.diagnostics[:5]:
-            print("  " + d.text(root).split("\n")[0])
-        if args.keep:
-            print(f"project kept at {root}")
-    finally:
-        if not args.keep:
-            shutil.rmtree(tmp, ignore_errors=True)
+            baseline = checkout_src(args.baseline, work)
+        for corpus in corpora:
+            root = make(corpus, args.n, work / corpus)
+            print(f"{corpus} N={args.n} …", file=sys.stderr, flush=True)
+            results[corpus] = bench(root, args.runs, baseline, log=lambda m: print(m, file=sys.stderr, flush=True))
+            shutil.rmtree(root, ignore_errors=True)
+    for corpus, r in results.items():
+        print(report(corpus, args.n, r))
+    if args.json:
+        args.json.write_text(json.dumps(results, indent=2, ensure_ascii=False), encoding="utf-8")
     return 0
 
 
