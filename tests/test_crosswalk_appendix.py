@@ -39,6 +39,18 @@ def test_every_listed_framework_has_a_table_with_every_item(shipped):
             assert f'id="fw-{fw.id}"' not in html
     unlisted = html[html.index('id="app-crosswalk"'):]
     assert "項目の一覧を一次資料で確認できていないため" in unlisted
+    # the summary table first: one row per listed framework, its counts adding up to its items
+    summary = unlisted[unlisted.index('<table class="coverage-summary">'):]
+    summary = summary[:summary.index("</table>")]
+    rows = re.findall(r"<tr>(.*?)</tr>", summary.split("<tbody>", 1)[1], re.S)
+    listed = [fw for fw in corpus.frameworks.values() if fw.items]
+    assert len(rows) == len(listed)
+    for fw, row in zip(listed, rows, strict=True):
+        cells = [re.sub(r"<[^>]+>", "", c) for c in re.findall(r"<t[hd][^>]*>(.*?)</t[hd]>", row, re.S)]
+        n = len(fw.items)
+        assert cells[0] == fw.name.ja and cells[2].startswith(str(n))
+        assert int(cells[3]) + int(cells[4]) + int(cells[5]) == n, fw.id
+        assert int(cells[5]) == len(fw.gaps)
 
 
 def test_guideline_common_principles_all_31_with_coverage_or_reason(shipped):
