@@ -16,6 +16,10 @@ from dataclasses import dataclass
 
 # Dashes an IME produces where a hyphen was meant (NFKC leaves them as they are).
 _DASHES = dict.fromkeys(map(ord, "\u2010\u2011\u2012\u2013\u2014\u2212\u30fc\uff70\u2015"), "-")
+# Curly quotes a word processor or an IME puts where straight quotes were meant.
+_OPEN_QUOTES = "“‘＂＇„‚"
+_CLOSE_QUOTES = "”’＂＇‟‛"
+_QUOTES = dict.fromkeys(map(ord, "“”„‟"), '"') | dict.fromkeys(map(ord, "‘’‚‛"), "'")
 _KEY = re.compile(r"[A-Za-z_][A-Za-z0-9_-]*")
 # A key (possibly typed full-width) at the start of a line, of a list item or of a flow mapping entry,
 # followed by a full-width colon.
@@ -40,14 +44,40 @@ class Mistake:
 
 
 def fold(text: str) -> str:
-    """``text`` as a half-width keyboard would have typed it (full-width letters, digits, hyphens, colons)."""
-    return unicodedata.normalize("NFKC", text).translate(_DASHES)
+    """``text`` as a half-width keyboard would have typed it (full-width letters, digits, hyphens, colons).
+
+    Curly quotes around the whole text (“region”, ‘kinki’, ＂kinki＂) are dropped: typed half-width, YAML
+    would have read them as quoting, not as part of the value."""
+    out = unicodedata.normalize("NFKC", text).translate(_DASHES)
+    if len(out) >= 2 and text[0] in _OPEN_QUOTES and text[-1] in _CLOSE_QUOTES:
+        out = out[1:-1]
+    return out.translate(_QUOTES)
 
 
-def wide_characters(text: str) -> str:
-    """The characters of ``text`` that :func:`fold` changes, each once, e.g. 「Ｍ、－」."""
-    seen = dict.fromkeys(c for c in text if fold(c) != c)
-    return "、".join(seen)
+def wide_kinds(text: str) -> list[tuple[str, list[str]]]:
+    """The characters of ``text`` a half-width keyboard would have typed otherwise, by kind, each once:
+    ``[("letter", ["Ｍ", "Ｒ"]), ("hyphen", ["－"])]``. The kinds are ``wide-<kind>`` terms of the registry."""
+    kinds: dict[str, list[str]] = {}
+    for c in dict.fromkeys(text):
+        half = fold(c)
+        if half == c:
+            continue
+        if c in _OPEN_QUOTES or c in _CLOSE_QUOTES or half in "\"'":
+            kind = "quote"
+        elif c == "\u3000":
+            kind = "space"
+        elif half == ":":
+            kind = "colon"
+        elif half == "-":
+            kind = "hyphen"
+        elif half.isdigit():
+            kind = "digit"
+        elif half.isascii() and half.isalpha():
+            kind = "letter"
+        else:
+            kind = "other"
+        kinds.setdefault(kind, []).append(c)
+    return list(kinds.items())
 
 
 def scan(text: str) -> list[Mistake]:

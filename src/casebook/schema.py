@@ -15,7 +15,7 @@ from referencing import Registry, Resource
 from . import keyboard
 from .fastcheck import compiled, ecma_regex
 from .load import Document, Pointer, pointer_text
-from .messages import Either, Term
+from .messages import Either, Phrase, Term
 from .schemas import all_schemas, schema_for
 
 _PY_TYPES = {dict: "object", list: "array", str: "string", bool: "boolean", int: "integer",
@@ -89,7 +89,8 @@ def _description(schema: dict[str, Any]) -> dict[str, str]:
 
 def _wide(doc: Document, ptr: Pointer, value: str, ascii_form: str, key: bool = False) -> None:
     """A value (or key) typed full-width where its half-width form is what was meant."""
-    doc.error(ptr, "fullwidth-character", {"value": _short(value), "chars": keyboard.wide_characters(value),
+    chars = [Phrase(f"wide-{kind}", {"chars": found}) for kind, found in keyboard.wide_kinds(value)]
+    doc.error(ptr, "fullwidth-character", {"value": _short(value), "chars": chars,
                                            "ascii": ascii_form}, key=key)
 
 

@@ -29,6 +29,15 @@ class Term:
 
 
 @dataclass(frozen=True)
+class Phrase:
+    """A term of the registry that is a template itself (``wide-digit``: 「全角の数字（{chars}）」), filled
+    with ``params`` in the language of the message that quotes it."""
+
+    key: str
+    params: Mapping[str, Any]
+
+
+@dataclass(frozen=True)
 class Either:
     """Several terms joined by the registry's word for "or" ("string or null", 「文字列または空（null）」)."""
 
@@ -140,6 +149,8 @@ class _Params(dict):
 def localise(value: Any, lang: str) -> Any:
     if isinstance(value, Term):
         return pick(terms()[value.key], lang) if value.key in terms() else value.key
+    if isinstance(value, Phrase):
+        return fill(pick(terms()[value.key], lang), value.params, lang)
     if isinstance(value, Either):
         joiner = pick(terms()["or"], lang)
         return (joiner if lang == "ja" else f" {joiner} ").join(str(localise(Term(k), lang)) for k in value.keys)
