@@ -95,6 +95,8 @@
       var f = {
         doc: d, location: loc, page: page, section: loc.indexOf("#") >= 0,
         title: fold(d.title), text: fold(d.text), kw: fold(d.kw),
+        /* the title with its word breaks (・, spaces, brackets) kept as "|", for inTitle */
+        words: fold(String(d.title || "").replace(/[・･\s()（）「」、,]+/g, "|")),
         aka: String(d.aka || "").split("\n").map(fold).filter(Boolean),
         ptitle: loc.indexOf("#") >= 0 ? fold(titles[page]) : ""
       };
@@ -331,8 +333,15 @@
   function rate(item, phrase, f, folded) {
     if (!phrase) return [0, 0];
     var aka = words(item);
-    if (f && folded && (f.title.indexOf(folded) >= 0 || f.aka.indexOf(folded) >= 0)) return [6, 1];
-    if (flat(item.title).indexOf(phrase) >= 0 || aka.indexOf(phrase) >= 0) return [6, 1];
+    if (f && folded) {
+      /* 7: a readers' word, a page's title or a glossary term's name (検索拡張生成（RAG）: either) is the
+         query itself; a section heading that happens to be the query is not. */
+      if (f.aka.indexOf(folded) >= 0 || (!f.section && f.title === folded) ||
+          (f.term && f.title.split(/[()]/).indexOf(folded) >= 0))
+        return [7, 1];
+      if (inTitle(f.words, folded)) return [6, 1];
+    }
+    else if (flat(item.title).indexOf(phrase) >= 0 || aka.indexOf(phrase) >= 0) return [6, 1];
     var cover = 0, core = content(phrase);
     for (var i = 0; i < aka.length; i++) {
       var w = aka[i], c = 0;
@@ -343,6 +352,18 @@
     if (cover >= 0.5) return [5, cover];
     if (f && folded ? f.text.indexOf(folded) >= 0 : flat(item.text).indexOf(phrase) >= 0) return [4, 0];
     return [0, 0];
+  }
+
+  /* The title contains the phrase, but not as the tail of a longer kanji compound (個人情報 in 特定個人情報
+     is another term); ``title`` keeps its word breaks as "|". */
+  var HAN = /[\u3400-\u9fff\uf900-\ufaff々]/;
+  function inTitle(title, phrase) {
+    var at = title.indexOf(phrase);
+    while (at >= 0) {
+      if (at === 0 || !HAN.test(phrase.charAt(0)) || !HAN.test(title.charAt(at - 1))) return true;
+      at = title.indexOf(phrase, at + 1);
+    }
+    return false;
   }
 
   /* Material lists a query part as missing when lunr did not match it in this document; a part the
