@@ -10,7 +10,8 @@ writes
                              one file per chapter: the title and preamble go into P1.md; each clause is a
                              heading "P6-3 見出し" followed by its text, so a message names the clause to fix;
   OUT/report/report.html     the evaluation report's HTML as WeasyPrint receives it (the generated report
-                             text: templates plus every record's prose), without rendering the PDF.
+                             text: templates plus every record's prose), without rendering the PDF;
+  OUT/report/overview.html   the 概要版's HTML likewise, when the project has content/report/overview.md.
 
 Text is taken from the validated corpus and resolved with the site's own resolver, so what is linted is
 what is published. Used by scripts/textlint.sh.
@@ -84,6 +85,10 @@ def main(argv: list[str]) -> int:
     (out / "report").mkdir(parents=True, exist_ok=True)
     html, _plan = build_html(corpus, templates_dir(corpus.root))
     (out / "report" / "report.html").write_text(html, encoding="utf-8")
+    from casebook.report.overview import has_overview, overview_html
+
+    if has_overview(corpus):  # the 概要版 (content/report/overview.md with its generated blocks)
+        (out / "report" / "overview.html").write_text(overview_html(corpus), encoding="utf-8")
     return 0
 
 

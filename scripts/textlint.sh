@@ -3,7 +3,7 @@
 # textlint/*.textlintrc.yml, one register per document type):
 #   1. the hand-written site pages (content/*.md, content/guide/*.md): です・ます調;
 #   2. the usage policy (content/catalog/policy.yaml) written out per chapter: である調 and 法令用語;
-#   3. the evaluation report's generated HTML (templates plus every record's prose): generation errors
+#   3. the evaluation report's generated HTML and its 概要版's (templates plus every record's prose): generation errors
 #      and the spelling dictionary (see textlint/report.textlintrc.yml for the rules not yet enforced there).
 # scripts/prose_for_lint.py writes 1-3 into a temporary folder, with cross-references resolved as the
 # site shows them, so what is checked is what is published. Exits non-zero on any problem.
@@ -38,6 +38,6 @@ status=0
 lint .textlintrc.yml "site pages (です・ます調)" "$work"/site/*.md "$work"/site/guide/*.md
 lint textlint/policy.textlintrc.yml "policy (である調)" "$work"/policy/*.md
 if [ "$quick" = 0 ]; then
-  lint textlint/report.textlintrc.yml "report HTML" "$work"/report/report.html
+  lint textlint/report.textlintrc.yml "report HTML" "$work"/report/*.html  # the report and its 概要版
 fi
 exit "$status"
