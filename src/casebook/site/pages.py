@@ -28,6 +28,7 @@ from ..model import (
 )
 from ..render.numbers import format_interval, format_value
 from . import links as L
+from .adoption import CheckRow, check_rows
 from .exports import REGISTRY
 from .fragments import Fragments
 from .kana import kana_rows
@@ -281,10 +282,12 @@ class SiteRenderer:
         return [r for r in self.corpus.risks.values() if r.assessments]
 
 
-def checklist_groups(corpus: Corpus) -> list[tuple[Risk, list[Mitigation]]]:
-    """The adoption checklist: every risk with the mitigations that address it (file order)."""
-    return [(r, [m for m in r.mitigations if m.checklist]) for r in corpus.risks.values()
-            if any(m.checklist for m in r.mitigations)]
+def checklist_groups(corpus: Corpus) -> list[tuple[Mitigation, list[CheckRow]]]:
+    """The adoption checklist: each mitigation with its check items, every item once (catalogue order)."""
+    groups: dict[str, tuple[Mitigation, list[CheckRow]]] = {}
+    for row in check_rows(corpus):
+        groups.setdefault(row.mitigation.id, (row.mitigation, []))[1].append(row)
+    return list(groups.values())
 
 
 def schema_files() -> list[str]:
