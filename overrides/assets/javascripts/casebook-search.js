@@ -40,6 +40,7 @@
   if (typeof Native !== "function") return;
   var SETUP = 0, QUERY = 2, RESULT = 3, MIN_RESULTS = 10, MAX_RESULTS = 40, KEEP = 1 / 6;
   var RECORD = /^(?:risks|mitigations|casestudies|regulations)\/(?!index\.html)[^\/#?]+/;
+  var NAMED = /^(?:risks|mitigations|regulations)\/[^\/#?]+/;
   var LIST = /^(?:|index\.html|(?:risks|mitigations|casestudies|regulations|matrix|checklist|glossary|data|developer|api|changelog|self-check|crosswalks|schema)(?:\/.*)?)$/;
   var KATAKANA = /[\u30a1-\u30fa\u30fc\u30fd\u30fe]{4,}/g;
   var FIELDS = [["title", 3], ["aka", 3], ["text", 1], ["kw", 0.8], ["ptitle", 0.7]];
@@ -334,10 +335,11 @@
     if (!phrase) return [0, 0];
     var aka = words(item);
     if (f && folded) {
-      /* 7: a readers' word, a page's title or a glossary term's name (検索拡張生成（RAG）: either) is the
-         query itself; a section heading that happens to be the query is not. */
+      /* 7: a readers' word, a page's title, or a name of a glossary term, risk, mitigation or law (検索拡張生成
+         （RAG）: either name) is the query itself; a section heading, or the bracketed gloss of a case
+         study's title, that happens to be the query is not. */
       if (f.aka.indexOf(folded) >= 0 || (!f.section && f.title === folded) ||
-          (f.term && f.title.split(/[()]/).indexOf(folded) >= 0))
+          ((f.term || (!f.section && NAMED.test(f.page))) && f.title.split(/[()]/).indexOf(folded) >= 0))
         return [7, 1];
       if (inTitle(f.words, folded)) return [6, 1];
     }
