@@ -198,10 +198,11 @@
     download("self-check-" + DATA.edition + ".json", "application/json", JSON.stringify(state, null, 2));
   });
   document.getElementById("sc-export-csv").addEventListener("click", function () {
-    var rows = [["項目ID", "確認項目", "軽減策ID", "実施状況", "メモ"]];
+    // checklist.csv's columns: the record columns, then 担当部署, 実施状況, 証跡の保管場所, 確認日, and メモ.
+    var rows = [DATA.csv.header];
     Object.keys(items).forEach(function (id) {
       var s = itemState(id);
-      rows.push([id, items[id].text, items[id].mitigation, s.done ? DATA.statuses[0] : "", s.note || ""]);
+      rows.push(DATA.csv.rows[id].concat(["", s.done ? DATA.statuses[0] : "", "", "", s.note || ""]));
     });
     download("self-check-" + DATA.edition + ".csv", "text/csv", "\ufeff" + rows.map(function (r) { return r.map(csvCell).join(","); }).join("\r\n") + "\r\n");
   });

@@ -3,6 +3,8 @@ export and hostile imports refused without touching the saved ticks, axe-clean, 
 
 from __future__ import annotations
 
+import csv
+import io
 import json
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -94,7 +96,7 @@ def test_bad_imports_are_refused_and_ticks_kept(page, base_url, name, content):
     assert page.is_checked("#sc-M-PII-MASKING-1")
 
 
-def test_export_then_import_round_trip(page, base_url):
+def test_export_then_import_round_trip(page, base_url, site_dir):
     _open(page, base_url)
     _example(page, "sample-investment-preconsultation")
     page.check("#sc-M-RAG-CITATION-2")
@@ -104,7 +106,14 @@ def test_export_then_import_round_trip(page, base_url):
     with page.expect_download() as info:
         page.click("#sc-export-csv")
     csv_text = Path(info.value.path()).read_text(encoding="utf-8-sig")
-    assert csv_text.splitlines()[0] == "項目ID,確認項目,軽減策ID,実施状況,メモ"
+    # checklist.csv's layout, row for row, with the page's status and a メモ column: a bank can merge them.
+    exported_rows = list(csv.reader(io.StringIO(csv_text)))
+    published = list(csv.reader(io.StringIO((site_dir / "data" / "checklist.csv").read_text(encoding="utf-8-sig"))))
+    assert exported_rows[0] == [*published[0], "メモ"]
+    assert [r[:10] for r in exported_rows[1:]] == [r[:10] for r in published[1:]]
+    status = published[0].index("実施状況")
+    ticked = {r[0]: r[status] for r in exported_rows[1:] if r[status]}
+    assert ticked.get("M-RAG-CITATION-2") == "実施済み"
     page.once("dialog", lambda d: d.accept())
     page.click("#sc-clear")
     assert _import(page, "back.json", exported).startswith("読み込みました")

@@ -27,7 +27,7 @@ from ..model import (
     Text,
 )
 from ..schemas import all_schemas
-from .adoption import article_numbers, check_rows, clause_label, messages
+from .adoption import CheckRow, article_numbers, check_rows, clause_label, messages
 
 DATA_DIR = "data"
 FORMAT_VERSION = 1
@@ -149,11 +149,16 @@ def checklist_csv(corpus: Corpus) -> bytes:
     writer = csv.writer(buf, lineterminator="\r\n")
     writer.writerow([labels[k] for k in CSV_COLUMNS])
     for r in check_rows(corpus):
-        writer.writerow([_cell(v) for v in (
-            r.item.id, r.item.ja, r.mitigation.id, r.mitigation.name.ja, " ".join(x.id for x in r.risks),
-            "、".join(x.name.ja for x in r.risks), r.kind, r.type, " / ".join(r.evidence),
-            "、".join(clause_label(c, numbers) for c in r.clauses), "", "", "", "")])
+        writer.writerow([_cell(v) for v in (*checklist_values(r, numbers), "", "", "", "")])
     return ("\ufeff" + buf.getvalue()).encode("utf-8")
+
+
+def checklist_values(r: CheckRow, numbers: dict[str, int]) -> list[str]:
+    """The columns of ``checklist.csv`` the records fill (up to 利用方針の条項); the bank fills the rest.
+    The self-check page's CSV export writes the same columns, so its file goes where checklist.csv goes."""
+    return [r.item.id, r.item.ja, r.mitigation.id, r.mitigation.name.ja, " ".join(x.id for x in r.risks),
+            "、".join(x.name.ja for x in r.risks), r.kind, r.type, " / ".join(r.evidence),
+            "、".join(clause_label(c, numbers) for c in r.clauses)]
 
 
 def _cell(text: str) -> str:

@@ -11,7 +11,7 @@ from typing import Any
 
 from ..model import Corpus
 from ..render.prose import Href
-from .adoption import check_rows, messages
+from .adoption import article_numbers, check_rows, messages
 
 FORMAT = "casebook-self-check"
 FORMAT_VERSION = 1
@@ -19,7 +19,11 @@ FORMAT_VERSION = 1
 
 def self_check_data(corpus: Corpus, href: Href) -> dict[str, Any]:
     sc = corpus.self_check
+    from .exports import CSV_COLUMNS, checklist_values
+
     rows = check_rows(corpus)
+    numbers = article_numbers(corpus.policy)
+    labels = messages()["columns"]
     mitigations: dict[str, Any] = {}
     for r in rows:
         m = mitigations.setdefault(r.mitigation.id, {
@@ -44,6 +48,9 @@ def self_check_data(corpus: Corpus, href: Href) -> dict[str, Any]:
                        for p in corpus.provisions.values()},
         "mitigations": mitigations,
         "retired_items": sorted(corpus.retired_check_items),
+        # The CSV export has checklist.csv's columns (and a メモ column), so a bank can merge the two.
+        "csv": {"header": [labels[k] for k in (*CSV_COLUMNS, "note")],
+                "rows": {r.item.id: checklist_values(r, numbers) for r in rows}},
     }
 
 
