@@ -173,6 +173,21 @@ def test_the_site_is_stamped_with_the_edition_date_not_the_build_time(built) -> 
     assert int.from_bytes(header[4:8], "little") == int(day.timestamp())
 
 
+def test_the_overview_is_built_and_linked_from_the_report_and_data_pages(built) -> None:
+    """The 概要版 sits beside report.pdf, and both download pages link to that file (and the offline zip has it)."""
+    import re
+    import zipfile
+
+    site = built[1]
+    assert (site / "report-summary.pdf").read_bytes().startswith(b"%PDF-")
+    for page in ("report/index.html", "data/index.html"):
+        hrefs = re.findall(r'href="([^"]*report-summary\.pdf)"', (site / page).read_text(encoding="utf-8"))
+        assert hrefs and all((site / page).parent.joinpath(h).resolve() == (site / "report-summary.pdf").resolve()
+                             for h in hrefs), (page, hrefs)
+    with zipfile.ZipFile(site / "data" / "casebook-offline.zip") as zf:
+        assert zf.read("casebook/report-summary.pdf") == (site / "report-summary.pdf").read_bytes()
+
+
 def test_sha256sum_accepts_the_file(built) -> None:
     site = built[1]
     run = subprocess.run(["sha256sum", "--strict", "-c", "SHA256SUMS"], cwd=site, capture_output=True, text=True)
