@@ -24,7 +24,7 @@ for need in templates/site/casestudy.md.j2 templates/report/report.css schemas s
 done
 NO_MKDOCS_2_WARNING=1 "$work/venv/bin/casebook" --root "$repo" build --strict --site-dir "$work/site" 2>"$work/build.log" \
   || { cat "$work/build.log" >&2; echo "wheel check: the build from the wheel failed" >&2; exit 1; }
-for out in index.html report.pdf casestudies data/casebook.json; do
+for out in index.html report.pdf report-summary.pdf casestudies data/casebook.json; do
   [ -e "$work/site/$out" ] || { echo "wheel check: the build from the wheel has no $out" >&2; exit 1; }
 done
 echo "wheel check: ok ($(basename "$wheel"), $(find "$work/site" -name index.html | wc -l) pages, report.pdf $(stat -c %s "$work/site/report.pdf") bytes)"
