@@ -174,3 +174,25 @@ def test_summary_text_cannot_fetch_outside_the_templates(tmp_path):
         return
     out = pdftotext(info.path)
     assert "SECRETTOKEN4711" not in out and "<img" in out  # raw HTML stays text
+
+
+def test_overview_stays_within_six_pages_with_twelve_more_cases(tmp_path):
+    """More case studies move the main report's chapter numbers and lengthen its case list, not the summary."""
+    import sys
+
+    sys.path.insert(0, str(REPO / "scripts"))
+    try:
+        from synth_corpus import write_project
+    finally:
+        sys.path.pop(0)
+    corpus = validate(write_project(12, tmp_path / "synth")).corpus  # the shipped case studies are copied too
+    assert corpus is not None and has_overview(corpus) and len(corpus.cases) >= 15
+    info = render_overview(corpus, tmp_path / FILE_NAME)
+    assert 2 <= info.pages <= 6
+    text = squash(pdftotext(info.path))
+    plan = Plan(corpus)
+    cases = [c for c in plan.chapters if c.kind == "case"]
+    assert f"{cases[0].number}〜{cases[-1].number}事例ごとの評価（{len(cases)}事例）" in text
+    policy = next(c for c in plan.chapters if c.anchor == "ch-policy")
+    assert f"本編{policy.ordinal}.5節" in text and squash(f"{policy.number}{policy.title}") in text
+    assert f"事例{len(cases)}うち説明用の架空事例" in text
