@@ -64,6 +64,7 @@ class CasebookPlugin(BasePlugin[CasebookConfig]):
         self.links: Links | None = None  # resolves cross-references ([[ref:P4]]) on hand-written pages
         self.search_words: dict[str, list[str]] = {}  # readers' words by search-index location
         self.search_query: dict[str, object] = {}  # the ranker's query data (casebook.search.query_config)
+        self.search_budget: float | None = None  # seconds (limits.yaml budgets.search_seconds)
 
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig | None:
         base = Path(config.config_file_path).parent if config.config_file_path else Path.cwd()
@@ -87,6 +88,10 @@ class CasebookPlugin(BasePlugin[CasebookConfig]):
 
         self.search_words = record_words(corpus, config.use_directory_urls)
         self.search_query = query_config(corpus)
+        from .validate import load_limits
+
+        limits = load_limits(self.root)[0]
+        self.search_budget = limits.budgets.search_seconds if limits else None
         try:
             templates = [Path(self.config.templates)] if self.config.templates else None
             pages = site.render_pages(corpus, templates, self.fragments, config.use_directory_urls)
@@ -179,7 +184,10 @@ class CasebookPlugin(BasePlugin[CasebookConfig]):
         from .search import enhance_index
 
         raw = index_path.read_text(encoding="utf-8")
-        index = enhance_index(json.loads(raw), self.search_words, self.search_query)
+        try:
+            index = enhance_index(json.loads(raw), self.search_words, self.search_query, self.search_budget)
+        except CasebookError as exc:
+            raise PluginError(f"casebook: {exc}") from exc
         enhanced = json.dumps(index, ensure_ascii=False, separators=(",", ":"))
         if enhanced != raw:
             index_path.write_text(enhanced, encoding="utf-8")

@@ -22,8 +22,11 @@ from __future__ import annotations
 import functools
 import html
 import re
+import time
 from collections.abc import Iterable, Mapping
 from typing import TYPE_CHECKING
+
+from .errors import RenderError
 
 if TYPE_CHECKING:
     from .model import Corpus
@@ -178,7 +181,7 @@ def hidden_terms(title: str, text: str) -> list[str]:
 
 
 def enhance_index(index: dict, words: Mapping[str, Iterable[str]] | None = None,
-                  query: Mapping[str, object] | None = None) -> dict:
+                  query: Mapping[str, object] | None = None, budget: float | None = None) -> dict:
     """Add the hidden field to Material's search index (``{"config": …, "docs": [...]}``), in place.
 
     ``words`` maps an index location (``risks/R-HALLUCINATION/``, ``regulations/APPI/#APPI-27``) to
@@ -186,6 +189,8 @@ def enhance_index(index: dict, words: Mapping[str, Iterable[str]] | None = None,
     field (:data:`WORDS_FIELD`) that the result ranker reads.
     ``query`` (:func:`query_config`) goes into ``config`` as :data:`CONFIG_KEY` for the result ranker.
     Returns the same dict. Idempotent: an index that already has the field is returned unchanged.
+    ``budget`` (seconds, ``limits.yaml`` ``budgets.search_seconds``): past it the build stops with a
+    RenderError naming the page it had reached, rather than run on for pathological text.
     """
     config = index.setdefault("config", {})
     fields = config.setdefault("fields", {})
@@ -196,7 +201,12 @@ def enhance_index(index: dict, words: Mapping[str, Iterable[str]] | None = None,
     if query:
         config[CONFIG_KEY] = dict(query)
     words = words or {}
+    started = time.perf_counter()
     for doc in index.get("docs", []):
+        if budget is not None and time.perf_counter() - started > budget:
+            raise RenderError(f"search index: over its budget of {budget:g} s (content/catalog/limits.yaml, "
+                              f"budgets.search_seconds) at {doc.get('location', '?')!r}; a page's text is "
+                              "unusually long or repetitive")
         terms = hidden_terms(doc.get("title", ""), doc.get("text", ""))
         if terms:
             doc[FIELD] = " ".join(terms)

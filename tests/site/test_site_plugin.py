@@ -137,11 +137,23 @@ def test_post_build_enhances_search_index(setup, monkeypatch):
 
     seen = {}
 
-    def fake(d, words):
-        seen["words"] = words
+    def fake(d, words, query, budget):
+        seen["words"], seen["budget"] = words, budget
         return {**d, "docs": [{"location": "x/"}]}
 
     monkeypatch.setattr(casebook.search, "enhance_index", fake)
     plugin.on_post_build(config=config)
     assert json.loads(index.read_text(encoding="utf-8"))["docs"] == [{"location": "x/"}]
     assert isinstance(seen["words"], dict)  # readers' words by index location (none before on_files ran)
+
+
+def test_search_index_over_its_budget_stops_the_build_naming_the_page():
+    from casebook.errors import RenderError
+    from casebook.search import enhance_index
+
+    index = {"config": {}, "docs": [{"location": "a/", "title": "甲", "text": "乙"},
+                                    {"location": "b/", "title": "丙", "text": "丁"}]}
+    with pytest.raises(RenderError, match=r"budgets\.search_seconds.*'a/'"):
+        enhance_index(index, budget=-1.0)  # already over before the first page
+    assert enhance_index({"config": {}, "docs": [{"location": "a/", "title": "甲", "text": "乙"}]},
+                         budget=60.0)["docs"][0]["location"] == "a/"
