@@ -95,4 +95,26 @@ def test_serve_log_keeps_every_warning_and_error_with_its_lines() -> None:
              "WARNING -  [14:00:01] a warning",
              "INFO    -  [14:00:02] Serving on http://127.0.0.1:8000/"]
     out = [text for line in lines for text in shown.feed(line)]
-    assert out == [lines[2], lines[3], lines[4], "preview: http://127.0.0.1:8000/  (Ctrl+C to stop)"]
+    assert out == ["casestudies/x/case.yaml:3:9: error[enum]: `関西` は使えない値です", lines[3], lines[4],
+                   "preview: http://127.0.0.1:8000/  (Ctrl+C to stop)"]
+
+
+def test_serve_log_of_a_failed_rebuild_says_what_to_do() -> None:
+    """The lines MkDocs printed when a saved record had an error (casebook serve, 2026-12-04)."""
+    from casebook.commands import ServeLog
+
+    lines = ["INFO    -  [17:46:02] Detected file changes",
+             "ERROR   -  casebook: the records have 1 error(s):",
+             "casestudies/web-faq-chatbot/case.yaml:18:11: error[enum]: `関西` は使えない値です "
+             "(項目 /institution/region)",
+             "  ヒント: 「関西」は `kinki` のことです。YAML には表示名ではなくコード `kinki` を書いてください",
+             "Aborted with a BuildError!",
+             "ERROR   -  [17:46:10] An error happened during the rebuild. The server will appear stuck until build "
+             "errors are resolved."]
+    shown = ServeLog("ja")
+    assert [text for line in lines for text in shown.feed(line)] == [
+        "変更を検出しました。サイトを作り直しています…",
+        "記録にエラーが 1 件あるため、サイトを作り直せませんでした:",
+        lines[2], lines[3],
+        "ブラウザには前の版を表示したままです。エラーを直して保存すると、自動で作り直します",
+    ]

@@ -247,6 +247,7 @@ def test_registry_is_read_once() -> None:
     ({}, "ja"), ({"LANG": "C.UTF-8"}, "ja"), ({"LANG": "ja_JP.UTF-8"}, "ja"), ({"LANG": "en_US.UTF-8"}, "en"),
     ({"LANG": "ja_JP.UTF-8", "LC_ALL": "en_GB.UTF-8"}, "en"), ({"LANG": "en_US.UTF-8", "LC_ALL": "C"}, "ja"),
     ({"LC_MESSAGES": "en_US.UTF-8", "LANG": "ja_JP.UTF-8"}, "en"),
+    ({"CASEBOOK_LANG": "en", "LC_ALL": "ja_JP.UTF-8"}, "en"), ({"CASEBOOK_LANG": "xx", "LANG": "en_US"}, "en"),
 ])
 def test_language_follows_the_locale(env: dict[str, str], lang: str) -> None:
     assert messages.language(None, env) == lang

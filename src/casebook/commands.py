@@ -147,9 +147,11 @@ def serve(root: Path, args: argparse.Namespace) -> int:
     cmd = [sys.executable, "-m", "mkdocs", "serve", "--livereload", "-f", str(root / "mkdocs.yml"),
            "-a", args.dev_addr]
     env = {**os.environ, "NO_MKDOCS_2_WARNING": "1"}
+    lang = getattr(args, "lang", None)
+    if lang:  # the rebuilds' own diagnostics (printed by the plugin inside MkDocs) in the language asked for
+        env["CASEBOOK_LANG"] = lang
     if getattr(args, "verbose", False):
         return subprocess.call(cmd, cwd=root, env=env)
-    lang = getattr(args, "lang", None)
     proc = subprocess.Popen(cmd, cwd=root, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
                             text=True, encoding="utf-8", errors="replace")
     shown = ServeLog(lang)
@@ -170,6 +172,7 @@ class ServeLog:
     each build with what it made, every warning and error with its continuation lines."""
 
     _RECORD = re.compile(r"^(INFO|WARNING|ERROR|DEBUG)\s+-\s+(?:\[[0-9:]+\]\s+)?(.*)$")
+    _RECORD_ERRORS = re.compile(r"^casebook: the records have (\d+) error\(s\):$")
     _PAGES = re.compile(r"casebook: (\d+) generated pages from (\d+) case stud")
     _BUILT = re.compile(r"Documentation built in ([0-9.]+) seconds")
 
@@ -188,10 +191,18 @@ class ServeLog:
         line = line.rstrip("\n")
         m = self._RECORD.match(line)
         if m is None:  # a continuation line: shown only under a warning or an error
+            if line.strip() == "Aborted with a BuildError!":
+                return []  # MkDocs' own words for the failed rebuild reported just before
             return [line] if self.level in ("WARNING", "ERROR") and line.strip() else []
         self.level, text = m.group(1), m.group(2)
+        if self.level == "ERROR" and (errors := self._RECORD_ERRORS.match(text)):
+            self.rebuilding = False
+            return say("serve-record-errors", errors=errors.group(1))
+        if self.level == "ERROR" and text.startswith("An error happened during the rebuild"):
+            return say("serve-kept")
         if self.level in ("WARNING", "ERROR"):
-            return [line]
+            # the validator's own lines (file:line:col: severity[code]: …) as `casebook validate` prints them
+            return [text.removeprefix("casebook: ")] if text.startswith("casebook: ") else [line]
         if text.startswith("Serving on "):
             return say("serve-url", url=text.removeprefix("Serving on ").strip())
         if text.startswith("Detected file changes"):

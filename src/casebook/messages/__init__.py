@@ -128,6 +128,8 @@ def language(explicit: str | None = None, environ: Mapping[str, str] | None = No
     if explicit:
         return explicit
     env = os.environ if environ is None else environ
+    if env.get("CASEBOOK_LANG") in LANGUAGES:  # set by `casebook --lang … serve` for the MkDocs process
+        return env["CASEBOOK_LANG"]
     for var in ("LC_ALL", "LC_MESSAGES", "LANG"):
         value = env.get(var, "")
         if value:  # the first one set decides, as POSIX has it
