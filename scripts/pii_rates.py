@@ -2,7 +2,7 @@
 
     .venv/bin/python scripts/pii_rates.py [--ref REF] [ROOT]
 
-Miss rate: share of tests/fixtures/pii/positives.yaml (85 synthetic pieces of personal data in the forms
+Miss rate: share of tests/fixtures/pii/positives.yaml (100 synthetic pieces of personal data in the forms
 Japanese text uses) that the scan does not report with the expected code. False-positive rate: share of
 texts with any finding among tests/fixtures/pii/bank_public_text.yaml (public bank text, no personal
 data) and every text of the shipped records (case studies and catalogues; any finding there is a false

@@ -1,4 +1,4 @@
-"""The PII scan after normalisation: the synthetic corpus of 85 forms is found, public bank text and the
+"""The PII scan after normalisation: the synthetic corpus of 100 forms is found, public bank text and the
 shipped records raise no alarm, and organisations' numbers come from content/catalog/pii_public.yaml."""
 
 from __future__ import annotations
@@ -19,9 +19,9 @@ BANK = yaml.safe_load((FIXTURES / "bank_public_text.yaml").read_text(encoding="u
 PUBLIC = load_public_numbers(ROOT)
 
 
-def test_the_corpus_has_85_forms() -> None:
-    assert len(POSITIVES) == 85
-    assert len({p["form"] + p["code"] for p in POSITIVES}) == 85
+def test_the_corpus_has_100_forms() -> None:
+    assert len(POSITIVES) == 100
+    assert len({p["form"] + p["code"] for p in POSITIVES}) == 100
 
 
 @pytest.mark.parametrize("item", POSITIVES, ids=lambda p: f"{p['code']}:{p['form']}")
@@ -52,6 +52,9 @@ def test_public_numbers_are_data_with_reasons() -> None:
     ("taro[at]gmail[dot]com", "taro@gmail.com"),
     ("データの一二件", "データの一二件"),  # a katakana word and a short kanji number are left alone
     ("年0.125%", "年0.125%"),
+    ("（０３）１２３４－５６７８", "03-1234-5678"), ("(0.5)", "(0.5)"),
+    ("taro アット gmail ドット com", "taro@gmail.com"), ("アットホームな店舗", "アットホームな店舗"),
+    ("taro ＠ docomo . ne . jp", "taro@docomo.ne.jp"),
 ])
 def test_normalise(text: str, normalised: str) -> None:
     assert pii.normalise(text) == normalised

@@ -70,10 +70,15 @@ _KANJI_RUN = re.compile(r"[〇零一二三四五六七八九0-9](?:[-\sー]?[〇
 _BETWEEN_DIGITS = re.compile(r"(?<=\d)(?:\s*[-ーｰ]\s*|\s{2,})(?=\d)")
 # Dots, slashes and the like separate groups only when they repeat (0.125 stays a decimal).
 _GROUPED = re.compile(r"\d+(?:\s*([./・_])\s*\d+)(?:\s*\1\s*\d+)+")
-_AT = re.compile(r"\s*(?:\[\s*at\s*\]|\(\s*at\s*\)|\{\s*at\s*\}|<\s*at\s*>|\[@\]|\(@\)|アットマーク|あっとまーく)\s*",
-                 re.IGNORECASE)
-_DOT = re.compile(r"\s*(?:\[\s*dot\s*\]|\(\s*dot\s*\)|\{\s*dot\s*\}|<\s*dot\s*>|\[\.\]|\(\.\)|ドット)\s*",
+# アット / あっと only between an ASCII local part and an ASCII domain (アットホーム is a word).
+_AT = re.compile(r"\s*(?:\[\s*at\s*\]|\(\s*at\s*\)|\{\s*at\s*\}|<\s*at\s*>|\[@\]|\(@\)|アットマーク|あっとまーく)\s*"
+                 r"|(?<=[A-Za-z0-9._%+\-])\s*(?:アット|あっと)\s*(?=[A-Za-z0-9])", re.IGNORECASE)
+_DOT = re.compile(r"\s*(?:\[\s*dot\s*\]|\(\s*dot\s*\)|\{\s*dot\s*\}|<\s*dot\s*>|\[\.\]|\(\.\)|ドット|どっと)\s*",
                   re.IGNORECASE)
+# The domain after an @ written with spaces around its dots (taro@docomo . ne . jp).
+_SPACED_DOMAIN = re.compile(r"@[A-Za-z0-9\-]+(?:\s*\.\s*[A-Za-z0-9\-]+)+")
+# An area code in parentheses before the number: (03)1234-5678, （090）1234-5678.
+_PAREN_AREA = re.compile(r"(?<![0-9A-Za-z])\((0\d{1,4})\)[ ]?(?=\d)")
 _WORDY = re.compile(r"\b([A-Za-z0-9._%+\-]+) +at +([A-Za-z0-9\-]+(?: +dot +[A-Za-z0-9\-]+)+)\b", re.IGNORECASE)
 
 
@@ -84,6 +89,7 @@ def normalise(text: str) -> str:
     t = _DASH.sub("-", t)
     if any(c in t for c in "〇零一二三四五六七八九"):
         t = _KANJI_RUN.sub(lambda m: m.group().translate(_KANJI_DIGITS), t)
+    t = _PAREN_AREA.sub(r"\1-", t)
     t = _GROUPED.sub(lambda m: re.sub(r"\s*[./・_]\s*", "-", m.group()), t)
     t = _BETWEEN_DIGITS.sub(lambda m: " " if not m.group().strip() else "-", t)
     if "@" not in t:
@@ -92,6 +98,7 @@ def normalise(text: str) -> str:
     if "@" in t:
         t = re.sub(r"[ \t]*@[ \t]*", "@", t)
         t = _DOT.sub(".", t)
+        t = _SPACED_DOMAIN.sub(lambda m: re.sub(r"\s+", "", m.group()), t)
     return t
 
 
@@ -154,7 +161,7 @@ def _email_ok(domain: str) -> bool:
 # Digits in any script (kanji too), characters NFKC turns into digits or @ (superscripts, circled numbers),
 # and the words of an obfuscated address.
 _MAYBE = re.compile(r"[\d@＠﹫\u00b2\u00b3\u00b9\u2070-\u2089\u2460-\u24ff\u2776-\u2793\u3251-\u325f\u32b1-\u32bf"
-                    r"〇零一二三四五六七八九]|アットマーク|あっとまーく|\bat\b", re.IGNORECASE)
+                    r"〇零一二三四五六七八九]|アット|あっと|\bat\b", re.IGNORECASE)
 
 
 # What every detector below needs in the normalised text, in one search: three digits in a row (My Number,
