@@ -15,7 +15,8 @@
  *        - the query is cut into parts at spaces, punctuation and hiragana (particles, okurigana); each part
  *          is searched as folded, with the words of its synonym groups swapped in (synonyms.yaml, glossary
  *          names, law names) and, for a katakana word the site never writes, with the vocabulary's words one
- *          or two edits away (ジェイルブレーク → ジェイルブレイク); a part found nowhere is searched as its
+ *          or two edits away (ジェイルブレーク → ジェイルブレイク), and a kanji term the site never writes with
+ *          the title pieces one edit away (残余リスク → 残存リスク); a part found nowhere is searched as its
  *          known words or, failing those, its character bigrams;
  *        - a part scores its rarity (idf) times the best field it is found in: title or readers' words 3,
  *          text 1, hidden words 0.8, the page title of a section 0.7; the sum is weighted by the share of
@@ -89,7 +90,7 @@
   function setup(data) {
     var config = (data && data.config && data.config.casebook) || {};
     var docs = (data && data.docs) || [];
-    var titles = {}, vocab = {}, members = {}, groups = [];
+    var titles = {}, vocab = {}, names = {}, members = {}, groups = [];
     docs.forEach(function (d) { if (String(d.location).indexOf("#") < 0) titles[d.location] = d.title; });
     var folded = docs.map(function (d) {
       var loc = String(d.location || ""), page = loc.split("#")[0];
@@ -111,6 +112,11 @@
       (f.all.match(/[\u30a1-\u30f6]{3,}|[a-z][a-z0-9]{2,}/g) || []).forEach(function (w) {
         if (w.length <= 24) vocab[w] = (vocab[w] || 0) + 1;
       });
+      /* names: the pieces of titles and the readers' words, for correcting a term typed with one
+         character wrong (残余リスク → 残存リスク, 三つの防御線 → 三つの防衛線) */
+      f.words.split(/[|()]/).concat(f.aka).forEach(function (w) {
+        if (w.length >= 4 && w.length <= 20) names[w] = true;
+      });
       return f;
     });
     (config.synonyms || []).forEach(function (words) {
@@ -125,7 +131,7 @@
         .sort(function (a, b) { return b.length - a.length; });
     }
     lex = {
-      docs: folded, vocab: Object.keys(vocab), groups: groups, members: members,
+      docs: folded, vocab: Object.keys(vocab), names: Object.keys(names), groups: groups, members: members,
       memberList: Object.keys(members).filter(function (m) { return m.length >= 2; })
         .sort(function (a, b) { return b.length - a.length; }),
       question: endings(config.question), definition: endings(config.definition)
@@ -189,11 +195,12 @@
     return false;
   }
 
-  /* Words of the site's vocabulary one or two edits from a katakana or Latin word it never writes. */
-  function corrections(word) {
+  /* Words of a vocabulary (the site's katakana and Latin words, or its names) one or two edits from a word
+     the site never writes. */
+  function corrections(word, vocabulary) {
     if (word.length < 4 || found(word)) return [];
     var max = word.length >= 9 ? 2 : 1, best = [];
-    lex.vocab.forEach(function (v) {
+    vocabulary.forEach(function (v) {
       var d = distance(word, v, max);
       if (d <= max) best.push([d, v]);
     });
@@ -228,8 +235,10 @@
     }
     swaps(text, weight, 0);
     (text.match(/[\u30a1-\u30f6]{4,}|[a-z][a-z0-9]{3,}/g) || []).forEach(function (run) {
-      corrections(run).forEach(function (c) { add(text.replace(run, c), weight * SPELLING); });
+      corrections(run, lex.vocab).forEach(function (c) { add(text.replace(run, c), weight * SPELLING); });
     });
+    if (/[\u3400-\u9fff]/.test(text))
+      corrections(text, lex.names).forEach(function (c) { add(c, weight * SPELLING); });
     return out;
   }
 
