@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import Any, TypeVar
 
 from . import crosswalk
+from .errors import Location
 from .load import Document, Pointer, pointer_text
 from .messages import Term
 from .model import (
@@ -113,8 +114,8 @@ class Builder:
         for doc, ptr, item in self.items.get(kind, []):
             rid = item["id"]
             if rid in table:
-                other = table[rid][0].location(table[rid][1])
-                doc.error((*ptr, "id"), "duplicate-id", {"id": rid, "other": str(other)})
+                other = self._place(table[rid][0].location(table[rid][1]))
+                doc.error((*ptr, "id"), "duplicate-id", {"id": rid, "other": other})
                 continue
             table[rid] = (doc, ptr, item)
         return table
@@ -128,8 +129,16 @@ class Builder:
             return Mappings(**{k: v for k, v in data.items() if k in Mappings.__dataclass_fields__})
         return crosswalk.mappings(doc, (*ptr, "mappings"), data, frameworks)
 
-    @staticmethod
-    def _check_items(mit: Mitigation, doc: Document, ptr: Pointer, items: list[dict],
+    def _place(self, where: Location | Path) -> str:
+        """A place as the contributor names it: relative to the project root (``content/catalog/x.yaml:3:5``)."""
+        path, rest = (where.path, str(where).removeprefix(str(where.path))) if isinstance(where, Location) \
+            else (where, "")
+        try:
+            return path.resolve().relative_to(self.root.resolve()).as_posix() + rest
+        except ValueError:
+            return str(path) + rest
+
+    def _check_items(self, mit: Mitigation, doc: Document, ptr: Pointer, items: list[dict],
                      seen: dict[str, tuple[Document, Pointer]]) -> None:
         """A mitigation's check items: ids are ``<mitigation id>-<n>``, unique across the catalogue."""
         numbers = [int(n) for n in (str(i["id"]).removeprefix(f"{mit.id}-") for i in items) if n.isdigit()]
@@ -142,8 +151,8 @@ class Builder:
                 doc.error((*iptr, "id"), "check-item-id", {"id": iid, "mitigation": mit.id, "free": free})
                 continue
             if iid in seen:
-                other = seen[iid][0].location(seen[iid][1])
-                doc.error((*iptr, "id"), "duplicate-id", {"id": iid, "other": str(other), "free": free},
+                other = self._place(seen[iid][0].location(seen[iid][1]))
+                doc.error((*iptr, "id"), "duplicate-id", {"id": iid, "other": other, "free": free},
                           variant="item")
                 continue
             seen[iid] = (doc, iptr)
@@ -295,7 +304,7 @@ class Builder:
                 continue
             if rid in first:
                 where = first[rid][0].location(first[rid][1])
-                doc.error((*ptr, "id"), "duplicate-id", {"id": rid, "other": str(where)}, variant="aliases")
+                doc.error((*ptr, "id"), "duplicate-id", {"id": rid, "other": self._place(where)}, variant="aliases")
                 continue
             first[rid] = (doc, ptr)
             for i, word in enumerate(d["words"]):
@@ -455,7 +464,7 @@ class Builder:
         for doc, d in self.cases:
             cid = d["id"]
             if cid in seen:
-                doc.error(("id",), "duplicate-id", {"id": cid, "other": str(seen[cid].path)}, variant="case")
+                doc.error(("id",), "duplicate-id", {"id": cid, "other": self._place(seen[cid].path)}, variant="case")
                 continue
             seen[cid] = doc
             case = self._case(corpus, doc, d)

@@ -62,23 +62,28 @@ def is_control(char: str) -> bool:
         or ord(char) & 0xFFFE == 0xFFFE
 
 
-def describe(found: list[tuple[int, str]], limit: int = 5) -> str:
-    """``U+00AD SOFT HYPHEN at character 7, …`` for a diagnostic (the first ``limit`` distinct ones).
+def describe(found: list[tuple[int, str]], limit: int = 5) -> list:
+    """``U+00AD SOFT HYPHEN（7 文字目）、…`` for a diagnostic (the first ``limit`` distinct ones), as
+    registry phrases the message puts in its own language.
 
     TAG characters are summed up as one entry with the ASCII they spell, which is what a reviewer needs.
     """
+    from .messages import Phrase
+
     tags = [(i, c) for i, c in found if 0xE0000 <= ord(c) <= 0xE007F]
     seen: dict[str, int] = {}
     for index, char in found:
         if (index, char) not in tags:
             seen.setdefault(char, index)
-    parts = [f"{name(c)} at character {i + 1}" for c, i in list(seen.items())[:limit]]
+    parts: list = [Phrase("char-at", {"name": name(c), "index": i + 1}) for c, i in list(seen.items())[:limit]]
     if tags:
         spelt = "".join(chr(ord(c) - 0xE0000) for _i, c in tags if 0x20 <= ord(c) - 0xE0000 < 0x7F)
-        parts.append(f"{len(tags)} TAG character(s) U+E0000–U+E007F from character {tags[0][0] + 1}"
-                     + (f", spelling hidden text {spelt!r}" if spelt else ""))
+        params = {"count": len(tags), "index": tags[0][0] + 1, "spelt": repr(spelt)}
+        parts.append(Phrase("char-tags-spelt" if spelt else "char-tags", params))
     more = len(seen) - limit
-    return ", ".join(parts) + (f" and {more} other kind(s)" if more > 0 else "")
+    if more > 0:
+        parts.append(Phrase("char-more", {"more": more}))
+    return parts
 
 
 def visible(text: str) -> str:

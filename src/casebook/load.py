@@ -196,7 +196,8 @@ def load_text(text: str, doc: Document) -> Document:
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         loc = Location(doc.path, mark.line + 1, mark.column + 1) if mark else Location(doc.path, 1, 1)
-        doc.diagnostics.append(Diagnostic(loc, "yaml-syntax", {"problem": exc.problem or exc.context}))
+        doc.diagnostics.append(Diagnostic(loc, "yaml-syntax",
+                                          {"problem": messages.yaml_problem(exc.problem or exc.context or "")}))
         return doc
     except yaml.reader.ReaderError as exc:
         # Control characters: libyaml gives a byte offset, the pure-Python reader a character offset, so
@@ -204,7 +205,7 @@ def load_text(text: str, doc: Document) -> Document:
         char = exc.character if isinstance(exc.character, int) else None
         where = text.find(chr(char)) if char is not None else -1
         loc = _char_location(doc.path, text, where) if where >= 0 else Location(doc.path, 1, 1)
-        doc.diagnostics.append(Diagnostic(loc, "yaml-syntax", {"problem": exc.reason,
+        doc.diagnostics.append(Diagnostic(loc, "yaml-syntax", {"problem": messages.yaml_problem(exc.reason),
                                           "codepoint": f"{char:04X}" if char is not None else "?"},
                                           variant="control"))
         return doc

@@ -189,16 +189,24 @@ def _report(doc: Document, err: SchemaError, flagged: set[Pointer], missing: set
                                  "description": _description(schema), **(trap.params if trap else {})},
                   variant=trap.hint if trap else "")
     elif kind in ("minItems", "maxItems"):
-        lo, hi = schema.get("minItems", 0), schema.get("maxItems", "…")
-        doc.error(ptr, "count", {"count": len(value), "low": lo, "high": hi, "description": _description(schema)})
+        lo, hi = schema.get("minItems", 0), schema.get("maxItems")
+        doc.error(ptr, "count", {"count": len(value), "low": lo, "high": hi, "description": _description(schema)},
+                  variant=_bounds_variant(lo, hi))
     elif kind in ("minLength", "maxLength"):
-        doc.error(ptr, "length", {"length": len(value), "description": _description(schema)})
+        lo, hi = schema.get("minLength", 0), schema.get("maxLength")
+        doc.error(ptr, "length", {"length": len(value), "low": lo, "high": hi, "description": _description(schema)},
+                  variant=_bounds_variant(lo, hi))
     elif kind == "format":
         doc.error(ptr, "date", {"value": _short(value)})
     elif kind == "uniqueItems":
         doc.error(ptr, "duplicate-item")
     else:  # unreachable from any record: tests/test_messages.py checks the shipped schemas use only REPORTED
         raise ValueError(f"schema keyword `{kind}` has no diagnostic code (casebook/messages/diagnostics.yaml)")
+
+
+def _bounds_variant(low: int, high: int | None) -> str:
+    """Which bounds a count or length message states: both, only the lower or only the upper."""
+    return "at-least" if high is None else ("at-most" if not low else "")
 
 
 def _number(text: str) -> int | float | None:

@@ -122,6 +122,12 @@ def os_reason(exc: OSError) -> Term | str:
     return Term(f"os-{name}") if f"os-{name}" in terms() else str(exc.strerror or exc)
 
 
+def yaml_problem(problem: str) -> dict[str, str] | str:
+    """What the YAML parser says, in both languages when the registry's ``yaml_problems`` knows it."""
+    ja = (_diagnostics_file().get("yaml_problems") or {}).get(problem)
+    return {"ja": ja, "en": problem} if ja else problem
+
+
 def language(explicit: str | None = None, environ: Mapping[str, str] | None = None) -> str:
     """``explicit`` if given; otherwise English when the locale (LC_ALL, LC_MESSAGES, LANG) starts with
     ``en``, Japanese in every other case (including C and POSIX)."""
