@@ -20,10 +20,16 @@ This module imports no MkDocs; it works on the index as a plain dict.
 from __future__ import annotations
 
 import functools
+import hashlib
 import html
+import importlib.util
+import json
+import os
 import re
+import tempfile
 import time
 from collections.abc import Iterable, Mapping
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 from .errors import RenderError
@@ -97,12 +103,20 @@ def katakana_suffixes(text: str) -> list[str]:
 
 
 def _word_starts(run: str) -> list[int] | None:
-    tok = _tokenizer()
-    if tok is None:
+    if not _has_sudachi():
         return None
-    from sudachipy import SplitMode
+    key = "a" + _digest(run)
+    starts = _disk().get(key)
+    if starts is None:
+        from sudachipy import SplitMode
 
-    return [m.begin() for m in tok.tokenize(run, SplitMode.A)]
+        starts = _remember(key, [m.begin() for m in _tokenizer().tokenize(run, SplitMode.A)])
+    return list(starts)
+
+
+@functools.cache
+def _has_sudachi() -> bool:
+    return importlib.util.find_spec("sudachipy") is not None
 
 
 @functools.lru_cache(maxsize=1)
@@ -122,14 +136,14 @@ def sudachi_words(text: str) -> list[str]:
     Text is tokenised a sentence at a time and each sentence's result is kept in-process
     (:data:`_NORMALISED`): pages repeat sentences (catalogue text quoted on many pages) and ``casebook
     serve`` rebuilds the whole site after every edit, so most sentences are tokenised once per process.
+    Results are also kept on disk between builds (:func:`cache_file`), keyed by a digest of the sentence.
     """
-    tok = _tokenizer()
-    if tok is None or not text.strip():
+    if not _has_sudachi() or not text.strip():
         return []
     out: list[str] = []
     for sentence in _SENTENCE_END.split(text):
         if sentence:
-            out.extend(norm for norm in _normalised(tok, sentence) if norm not in text)
+            out.extend(norm for norm in _normalised(sentence) if norm not in text)
     return out
 
 
@@ -139,24 +153,114 @@ _NORMALISED_LIMIT = 200_000  # sentences; the memo is dropped when it grows past
 _SENTENCE_END = re.compile(r"(?<=。)")
 
 
-def _normalised(tok, sentence: str) -> tuple[str, ...]:
+def _normalised(sentence: str) -> tuple[str, ...]:
     cached = _NORMALISED.get(sentence)
     if cached is None:
-        from sudachipy import SplitMode
-
-        found: list[str] = []
-        for chunk in _chunks(sentence):
-            for m in tok.tokenize(chunk, SplitMode.C):
-                norm = m.normalized_form()
-                # Only nouns of two or more characters: readers search for 問い合わせ or 手続き, never for
-                # the normalised 為る, 居る or 物 that verbs, particles and pronouns would add to the index.
-                if (norm != m.surface() and len(norm) > 1 and _HAN_CHAR.search(norm)
-                        and m.part_of_speech()[0] == "名詞"):
-                    found.append(norm)
+        key = "c" + _digest(sentence)
+        found = _disk().get(key)
+        if found is None:
+            found = _remember(key, _tokenise_normalised(sentence))
         if len(_NORMALISED) >= _NORMALISED_LIMIT:
             _NORMALISED.clear()
         cached = _NORMALISED[sentence] = tuple(found)
     return cached
+
+
+def _tokenise_normalised(sentence: str) -> list[str]:
+    from sudachipy import SplitMode
+
+    tok = _tokenizer()
+    found: list[str] = []
+    for chunk in _chunks(sentence):
+        for m in tok.tokenize(chunk, SplitMode.C):
+            norm = m.normalized_form()
+            # Only nouns of two or more characters: readers search for 問い合わせ or 手続き, never for
+            # the normalised 為る, 居る or 物 that verbs, particles and pronouns would add to the index.
+            if (norm != m.surface() and len(norm) > 1 and _HAN_CHAR.search(norm)
+                    and m.part_of_speech()[0] == "名詞"):
+                found.append(norm)
+    return found
+
+
+# -- Sudachi's answers kept on disk between builds ----------------------------------------------------
+# Tokenising is one of the largest parts of the plugin's own build time. Its answer depends only on the
+# text, this module and the Sudachi versions, so it is kept in one JSON file per such combination: a build
+# of unchanged records, and `casebook serve` after a restart, tokenise nothing. Keys are digests (no record
+# text on disk).
+
+#: Entries the file may hold; past this it is started afresh.
+_DISK_LIMIT = 500_000
+_DISK: dict[str, list] | None = None
+_DISK_CHANGED = False
+
+
+def cache_file() -> Path | None:
+    """``$CASEBOOK_CACHE_DIR`` (empty: no cache) or ``$XDG_CACHE_HOME/casebook`` or ``~/.cache/casebook``,
+    then ``search-<digest of this module and the Sudachi versions>.json``."""
+    where = os.environ.get("CASEBOOK_CACHE_DIR")
+    if where == "":
+        return None
+    base = Path(where) if where else Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "casebook"
+    return base / f"search-{_cache_key()}.json"
+
+
+@functools.cache
+def _cache_key() -> str:
+    from importlib import metadata
+
+    parts = [Path(__file__).read_bytes()]
+    for dist in ("sudachipy", "sudachidict-core"):
+        try:
+            parts.append(metadata.version(dist).encode())
+        except metadata.PackageNotFoundError:
+            parts.append(b"-")
+    return hashlib.blake2b(b"\0".join(parts), digest_size=10).hexdigest()
+
+
+def _digest(text: str) -> str:
+    return hashlib.blake2b(text.encode("utf-8"), digest_size=12).hexdigest()
+
+
+def _disk() -> dict[str, list]:
+    global _DISK
+    if _DISK is None:
+        _DISK = {}
+        path = cache_file()
+        try:
+            if path is not None and path.is_file():
+                data = json.loads(path.read_text(encoding="utf-8"))
+                if isinstance(data, dict):
+                    _DISK = {k: v for k, v in data.items() if isinstance(v, list)}
+        except (OSError, ValueError):
+            _DISK = {}  # a damaged cache is only slower
+    return _DISK
+
+
+def _remember(key: str, value: list) -> list:
+    global _DISK_CHANGED
+    disk = _disk()
+    if len(disk) >= _DISK_LIMIT:
+        disk.clear()
+    disk[key] = value
+    _DISK_CHANGED = True
+    return value
+
+
+def save_cache() -> None:
+    """Write the answers tokenised since the last save (atomically; a failure only costs time later)."""
+    global _DISK_CHANGED
+    path = cache_file()
+    if not _DISK_CHANGED or _DISK is None or path is None:
+        return
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        with tempfile.NamedTemporaryFile("w", encoding="utf-8", dir=path.parent, suffix=".tmp",
+                                         delete=False) as fh:
+            json.dump(_DISK, fh, ensure_ascii=False, separators=(",", ":"))
+        Path(fh.name).replace(path)
+        _DISK_CHANGED = False
+    except OSError:
+        pass
 
 
 def _chunks(text: str, limit: int = 4000) -> Iterable[str]:
@@ -213,6 +317,7 @@ def enhance_index(index: dict, words: Mapping[str, Iterable[str]] | None = None,
         extra = [w for w in dict.fromkeys(words.get(doc.get("location", ""), ())) if "\n" not in w]
         if extra:
             doc[WORDS_FIELD] = "\n".join(extra)
+    save_cache()
     return index
 
 
