@@ -346,7 +346,8 @@ def check_refs(documents: list[Document], known: set[str]) -> None:
             continue
         refuse = doc.kind not in _LAW_TEXT_KINDS
         lines: list[str] | None = None
-        for ptr, value in each_string_of(doc):
+        strings = doc.ref_strings if doc.ref_strings is not None else each_string_of(doc)
+        for ptr, value in strings:
             if "[[" not in value and not (refuse and "第" in value):
                 continue
             found = xref.problems(value, known, refuse_numbers=refuse)

@@ -86,6 +86,10 @@ class Document:
     root: yaml.Node | None = None  # the parse tree, kept so positions are looked up only when needed
     kind: str | None = None  # "casestudy" or the catalogue key, once the validator knows it
     max_int_digits: int = MAX_INT_DIGITS
+    #: The strings that may hold a cross-reference or a typed chapter number (``[[`` or 第), with their
+    #: pointers, noted by the per-file stage so the corpus-wide reference check does not walk every
+    #: document again in the parent process; None when not noted (then the check walks the data).
+    ref_strings: list[tuple[Pointer, str]] | None = None
 
     def location(self, pointer: Pointer = (), key: bool = False) -> Location:
         """Line and column of the value at ``pointer`` (of its key with ``key=True``).

@@ -261,6 +261,7 @@ def _stage(job: Job) -> tuple[Document, bool]:
             schema.check(doc, CATALOG_KINDS[doc.kind])
     built_on = not _has_errors(doc)
     strings = each_string(doc.data) if isinstance(doc.data, dict) else []
+    doc.ref_strings = [(ptr, value) for ptr, value in strings if "[[" in value or "第" in value]
     check_strings(doc, strings)
     if limits is not None and doc.kind:
         lim.check(doc, limits, doc.kind)
