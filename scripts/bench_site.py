@@ -11,7 +11,9 @@ the plugin's generated pages, data downloads and images are written as ordinary 
 ``mkdocs.yml`` without the ``casebook`` plugin (search keeps its options, mkdocstrings stays), so the ratio
 isolates the plugin: validation, page generation and the search index post-processing. Each build runs in
 a fresh Python process (imports included, as a user's ``mkdocs build`` would); the runs alternate and the
-medians are compared. Also prints the search index size (raw and gzip) and the transfer size of one
+medians are compared. The plugin is timed twice per run: with the search cache warm (its folder filled
+by one untimed build first, as on a rebuild) and cold (an empty folder each time, as on a fresh CI
+runner); both are printed. Also prints the search index size (raw and gzip) and the transfer size of one
 case-study page: its HTML plus the same-origin CSS and JS it loads on a first visit. Asserts nothing.
 """
 
@@ -35,6 +37,7 @@ ROOT = HERE.parent
 sys.path.insert(0, str(HERE))
 sys.path.insert(0, str(ROOT / "src"))
 
+import bench_machine  # noqa: E402
 from synth_corpus import write_project  # noqa: E402
 
 PY = sys.executable
@@ -42,8 +45,10 @@ _PLUGIN_BUILD = ("import sys; from pathlib import Path; from casebook.mkdocs_bui
                  "build_site(Path(sys.argv[1]), Path(sys.argv[2]), strict=False)")
 
 
-def _env(pythonpath: Path | None = None) -> dict[str, str]:
+def _env(pythonpath: Path | None = None, cache: Path | None = None) -> dict[str, str]:
     env = dict(os.environ, NO_MKDOCS_2_WARNING="1")
+    if cache is not None:  # the search cache (casebook.search.cache_file) in this folder
+        env["CASEBOOK_CACHE_DIR"] = str(cache)
     if pythonpath is not None:  # another casebook source tree (e.g. before an optimisation) shadows ours
         env["PYTHONPATH"] = str(pythonpath)
     env.pop("CASEBOOK_SITE_URL", None)
@@ -105,18 +110,18 @@ def make_plain(root: Path, plain: Path) -> Path:
     return plain
 
 
-def _timed(cmd: list[str], cwd: Path, pythonpath: Path | None = None) -> float:
+def _timed(cmd: list[str], cwd: Path, pythonpath: Path | None = None, cache: Path | None = None) -> float:
     start = time.perf_counter()
-    proc = subprocess.run(cmd, cwd=cwd, env=_env(pythonpath), capture_output=True, text=True)
+    proc = subprocess.run(cmd, cwd=cwd, env=_env(pythonpath, cache), capture_output=True, text=True)
     elapsed = time.perf_counter() - start
     if proc.returncode != 0:
         raise SystemExit(f"build failed ({' '.join(cmd[:4])} …):\n{proc.stderr[-3000:]}")
     return elapsed
 
 
-def plugin_build(root: Path, site_dir: Path, pythonpath: Path | None = None) -> float:
+def plugin_build(root: Path, site_dir: Path, pythonpath: Path | None = None, cache: Path | None = None) -> float:
     shutil.rmtree(site_dir, ignore_errors=True)
-    return _timed([PY, "-c", _PLUGIN_BUILD, str(root), str(site_dir)], root, pythonpath)
+    return _timed([PY, "-c", _PLUGIN_BUILD, str(root), str(site_dir)], root, pythonpath, cache)
 
 
 def plain_build(plain: Path, site_dir: Path) -> float:
@@ -171,24 +176,31 @@ def bench(root: Path, work: Path, runs: int, log=print, baseline: Path | None = 
     commit's ``src``) the plugin build is also timed with that code, in the same alternation.
     """
     plain = make_plain(root, work / "plain")
-    ours, theirs, before = [], [], []
+    ours, cold, theirs, before = [], [], [], []
+    warm_cache = work / "cache-warm"
+    plugin_build(root, work / "site-plugin", cache=warm_cache)  # fills the search cache; not timed
     for i in range(runs):
+        state = bench_machine.state()
         if baseline is not None:
             before.append(plugin_build(root, work / "site-baseline", baseline))
-        ours.append(plugin_build(root, work / "site-plugin"))
+        ours.append(plugin_build(root, work / "site-plugin", cache=warm_cache))
+        cold.append(plugin_build(root, work / "site-cold", cache=work / f"cache-cold-{i}"))  # empty
         theirs.append(plain_build(plain, work / "site-plain"))
-        log(f"  run {i + 1}/{runs}: plugin {ours[-1]:.2f} s, plain mkdocs {theirs[-1]:.2f} s"
-            + (f", plugin before {before[-1]:.2f} s" if before else ""))
+        log(f"  run {i + 1}/{runs}: plugin {ours[-1]:.2f} s (search cache cold {cold[-1]:.2f} s), plain mkdocs "
+            f"{theirs[-1]:.2f} s" + (f", plugin before {before[-1]:.2f} s" if before else "")
+            + f"  [{bench_machine.text(state)}]")
     site_dir = work / "site-plugin"
     result = {
         "runs": runs,
         "plugin_s": statistics.median(ours), "plain_s": statistics.median(theirs),
         "plugin_all": ours, "plain_all": theirs,
+        "cold_s": statistics.median(cold), "cold_all": cold,
         "search_index": index_size(site_dir),
         "search_index_plain": index_size(work / "site-plain"),
         "case_page": page_transfer(site_dir, case_page(site_dir)),
     }
     result["ratio"] = result["plugin_s"] / result["plain_s"]
+    result["cold_ratio"] = result["cold_s"] / result["plain_s"]
     if before:
         result["baseline_s"], result["baseline_all"] = statistics.median(before), before
         result["baseline_ratio"] = result["baseline_s"] / result["plain_s"]
@@ -204,7 +216,7 @@ def report(label: str, r: dict) -> None:
     si, cp = r["search_index"], r["case_page"]
     print(f"## {label}")
     print(f"  site build (median of {r['runs']}): plugin {r['plugin_s']:.2f} s, plain mkdocs {r['plain_s']:.2f} s"
-          f" → {r['ratio']:.2f}× (target ≤ 1.15×)")
+          f" → {r['ratio']:.2f}× (target ≤ 1.15×); search cache cold {r['cold_s']:.2f} s → {r['cold_ratio']:.2f}×")
     if "baseline_s" in r:
         print(f"  before (baseline code, same run): plugin {r['baseline_s']:.2f} s → {r['baseline_ratio']:.2f}×")
     print(f"  search index: {kb(si['raw'])} raw, {kb(si['gzip'])} gzip ({si['docs']} entries; plain mkdocs "
