@@ -196,3 +196,14 @@ def test_overview_stays_within_six_pages_with_twelve_more_cases(tmp_path):
     policy = next(c for c in plan.chapters if c.anchor == "ch-policy")
     assert f"本編{policy.ordinal}.5節" in text and squash(f"{policy.number}{policy.title}") in text
     assert f"事例{len(cases)}うち説明用の架空事例" in text
+
+
+def test_a_check_note_in_the_summary_keeps_the_edition_a_draft(tmp_path):
+    """``[[check:…]]`` in overview.md is an open item like one in a chapter (what `casebook build --final`
+    refuses on, and what the 未確認事項一覧 lists)."""
+    from casebook.report.edition import open_items
+
+    root = _project(tmp_path, "# 概要\n\n## 目的\n\n本文である。[[check:件数を確認する]]\n")
+    corpus = validate(root).corpus
+    items = [i for i in open_items(corpus) if i.kind == "本文の確認事項"]
+    assert [(i.id, i.note, i.line) for i in items] == [("overview", "件数を確認する", 5)]

@@ -54,7 +54,10 @@ def open_items(corpus: Corpus) -> list[OpenItem]:
         if case.status == "draft":
             out.append(OpenItem("事例", case.id, case.title.ja, "作成中（draft）の事例", case.origin.path,
                                 _line(case.origin)))
-    for path, line, note in check_notes(corpus.root, corpus.publication.report.chapters):
+    from .overview import OVERVIEW_TEXT  # here: overview imports the report's HTML module, which imports this
+
+    texts = (*corpus.publication.report.chapters, OVERVIEW_TEXT)  # the 概要版 is published with the edition
+    for path, line, note in check_notes(corpus.root, texts):
         out.append(OpenItem("本文の確認事項", path.stem, "", note, path, line))
     return out
 
