@@ -92,6 +92,21 @@ def test_cross_references_compare_as_their_ids():
     assert [s.text for s in row.new if s.changed] == ["7及びP8"]
 
 
+def test_control_characters_from_an_old_edition_are_dropped(tmp_path):
+    """The old side comes from git unvalidated; Word's XML refuses control characters, so no output gets them."""
+    from docx import Document
+
+    from casebook.comparison import rows
+    from casebook.diff import FieldChange, RecordChange
+
+    change = RecordChange("policy", "policy", "changed", [FieldChange(
+        "chapters/P5/clauses/P5-5/text/ja", "旧\x07い\x1b[31m文", "新しい\n文")])
+    [row] = rows([change])
+    assert row.old_text == "旧い[31m文" and row.new_text == "新しい\n文"
+    doc = Document()
+    doc.add_paragraph(row.old_text)  # python-docx raises on a control character
+
+
 def test_first_edition_has_no_table_and_no_appendix(tmp_path):
     from casebook.report.html import Plan
 

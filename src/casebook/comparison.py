@@ -9,6 +9,7 @@ Each output (site, PDF, DOCX) renders :class:`Row` with its own markup.
 from __future__ import annotations
 
 import difflib
+import re
 from dataclasses import dataclass
 from typing import Any
 
@@ -17,6 +18,8 @@ from .render.xref import REF
 
 #: Catalogue kinds whose texts a reader compares, in the order the table shows them.
 KINDS = ("policy", "risks", "mitigations", "provisions", "instruments", "glossary", "metrics")
+#: Characters no output can show (and Word's XML refuses): an old edition is read from git, never validated.
+_CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f]")
 #: Field names shown in the label of a row.
 FIELD_LABELS = {
     "title": "見出し", "text": "本文", "intro": "前文", "preamble": "前文", "name": "名称", "description": "説明",
@@ -99,7 +102,7 @@ def rows(changes: list[RecordChange]) -> list[Row]:
 def _text(value: Any) -> str:
     """The text as a reader compares it: a cross-reference ``[[ref:P6]]`` shows its id, the same in every
     output and on both sides (each output numbers chapters its own way; the table compares wording)."""
-    return REF.sub(lambda m: m.group(2), value) if isinstance(value, str) else ""
+    return _CONTROL.sub("", REF.sub(lambda m: m.group(2), value)) if isinstance(value, str) else ""
 
 
 def _place(change: RecordChange, path: str) -> tuple[str, str]:
