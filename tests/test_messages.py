@@ -86,6 +86,29 @@ def test_every_code_has_a_fixture_that_triggers_it() -> None:
     assert {t.code for t in TRIGGERS} <= set(messages.registry())
 
 
+_JAPANESE = re.compile(r"[ぁ-んァ-ン一-龥]")
+
+
+def test_every_code_is_asserted_with_its_place_and_japanese_text() -> None:
+    """Every expectation states line and column; every code has one whose text is Japanese (the message or
+    hint a contributor reads), so a code cannot drift into English or lose its fix unnoticed."""
+    found = [(name, e) for name, files in CASES.items() for dest, src in files.items()
+             for e in expectations(dest, src)]
+    assert not [(name, str(e)) for name, e in found if e.col is None], "state the column: CODE@LINE:COL"
+    asserted = {e.code for _name, e in found if e.text and _JAPANESE.search(e.text)}
+    asserted |= {t.code for t in TRIGGERS if _JAPANESE.search(t.ja)}
+    assert set(messages.registry()) <= asserted, sorted(set(messages.registry()) - asserted)
+
+
+def test_yaml_problems_read_in_japanese() -> None:
+    from casebook.messages import yaml_problem
+
+    assert yaml_problem("did not find expected key") == {
+        "ja": "キーがあるはずの位置に別のものがあります。字下げと、値の後ろの余分な文字を確かめてください",
+        "en": "did not find expected key"}
+    assert yaml_problem("something the table does not know") == "something the table does not know"
+
+
 def test_every_fixture_names_a_registered_code() -> None:
     unknown = {(name, e.code) for name, files in CASES.items() for dest, src in files.items()
                for e in expectations(dest, src) if e.code not in messages.registry()}
