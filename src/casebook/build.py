@@ -425,7 +425,7 @@ class Builder:
             licence_name=text(lic["name"]), licence_url=lic.get("url"), licence_note=text(lic.get("note")),
             editions=[EditionEntry(e["edition"], e["date"], text(e["summary"]), e.get("ref"))
                       for e in d["editions"]],
-            subtitle=text(d.get("subtitle")), report_title=text(d.get("report_title")),
+            subtitle=text(d.get("subtitle")),
             status_note=text(d.get("status_note")), keywords=list(d.get("keywords", [])),
             contact=text(d.get("contact")), report=_layout(d.get("report")))
 

@@ -660,7 +660,6 @@ class Publication:
     licence_name: Text
     editions: list[EditionEntry]
     subtitle: Text | None = None
-    report_title: Text | None = None
     status_note: Text | None = None
     licence_url: str | None = None
     licence_note: Text | None = None
