@@ -58,7 +58,7 @@ def test_report_shows_each_declaration_and_marks_unverified_provisions(corpus, d
         for sd in case.special_data:
             for p in sd.provisions:
                 link = f'<a href="#prov-{p.id}">{p.citation}</a>'
-                assert link + ("（要確認）" if not p.verified else "") in block
+                assert link + ('<span class="nobr">（要確認）</span>' if not p.verified else "") in block
 
 
 def test_scoring_page_and_report_show_the_likelihood_bounds(corpus):
