@@ -15,6 +15,7 @@ import yaml
 from casebook.report import render_report
 from casebook.validate import validate
 from projects import CORPUS as FIXTURE
+from projects import REPO
 
 HOSTILE = [
     '<img src="file:///etc/hostname">',
@@ -88,8 +89,6 @@ def _png(path: Path) -> None:
     Image.new("RGB", (40, 20), (31, 58, 95)).save(path, format="PNG")
 
 
-REPO = Path(__file__).resolve().parents[2]
-
 
 @pytest.fixture(scope="session")
 def shipped_corpus():
@@ -113,7 +112,7 @@ class PageText:
     number: int
     width: float
     height: float
-    lines: list[tuple[float, float, str]]  # (top, bottom, text) of each line, top to bottom
+    lines: list[tuple[float, float, str]]  # (top, bottom, text) of each line, top to bottom, without spaces
 
     @property
     def landscape(self) -> bool:
@@ -131,7 +130,12 @@ def page_texts(pdf: Path) -> list[PageText]:
         for x_min, y_min, y_max, inner in _LINE.findall(body):
             text = "".join(unescape(word) for word in _WORD.findall(inner))
             found.append((round(float(y_min)), float(x_min), float(y_min), float(y_max), text))
-        lines = [(y0, y1, text) for _, _, y0, y1, text in sorted(found)]  # top to bottom, left to right
+        lines: list[tuple[float, float, str]] = []
+        for _, _, y0, y1, text in sorted(found):  # top to bottom, left to right
+            if lines and abs(lines[-1][0] - y0) < 2:  # the same line, split where the layout left a gap
+                lines[-1] = (lines[-1][0], max(lines[-1][1], y1), lines[-1][2] + text)
+            else:
+                lines.append((y0, y1, text))
         pages.append(PageText(n, float(width), float(height), lines))
     return pages
 

@@ -19,14 +19,18 @@ TOC_LINE = re.compile(r"^\s*(第\d+章|付録[A-Z])\s*(.*?)\s*\.{4,}\s*(\d+)\s*$
 
 
 def toc_entries(pdf: Path, last_page: int = 12) -> list[tuple[str, str, int]]:
-    """(label, title, page) for every 目次 line, read from the layout text of the first pages."""
+    """(label, title, page) for every chapter line of the 目次, read from the layout text of the first pages.
+
+    The 目次 prints body page numbers (the first chapter is page 1); ``page`` is the physical page they name,
+    found through the PDF's /PageLabels, which must say the same."""
+    physical = {label: n for n, label in enumerate(pypdf.PdfReader(pdf).page_labels, start=1)}
     entries: list[tuple[str, str, int]] = []
     pending = ""
     for line in pdftotext(pdf, 1, last_page, layout=True).splitlines():
         candidate = (pending + " " + line.strip()) if pending else line
         m = TOC_LINE.match(candidate)
         if m:
-            entries.append((m[1], m[2], int(m[3])))
+            entries.append((m[1], m[2], physical[m[3]]))
             pending = ""
         elif re.match(r"^\s*(第\d+章|付録[A-Z])", line) and "...." not in line:
             pending = line.strip()  # a long title wrapped: the leader and number are on the next line
@@ -124,7 +128,7 @@ def test_metadata_language_and_tags(rendered, corpus):
     info = subprocess.run(["pdfinfo", str(pdf)], capture_output=True, text=True, check=True).stdout
     fields = dict(line.split(":", 1) for line in info.splitlines() if ":" in line)
     fields = {k.strip(): v.strip() for k, v in fields.items()}
-    assert fields["Title"] == (pub.report_title or pub.title).ja
+    assert fields["Title"] == pub.title.ja
     assert fields["Author"] == pub.publisher.ja
     assert fields["Subject"]
     assert fields["Keywords"]

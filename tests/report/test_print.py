@@ -8,9 +8,12 @@ from __future__ import annotations
 import itertools
 import re
 
+import pypdf
 import pytest
 
-from .conftest import PageText, page_texts
+from casebook.report.typeset import ID_CHARS, PAREN_CHARS
+
+from .conftest import PageText, page_texts, pdftotext, squash
 
 pytestmark = pytest.mark.slow
 
@@ -19,6 +22,8 @@ pytestmark = pytest.mark.slow
 _MM = 72 / 25.4
 _CAPTION = re.compile(r"^表(\d+)")
 _CHAPTER_START = re.compile(r"^(第\d+章|付録[A-Z])")
+_SHORT_PAREN = re.compile(rf"（[^（）\s]{{1,{PAREN_CHARS}}}）")
+_ID = re.compile(r"(?<![A-Za-z0-9-])[A-Z][A-Z0-9]*(?:-[A-Z0-9]+)+(?![A-Za-z0-9-])")
 
 
 def _body(page: PageText) -> tuple[float, float]:
@@ -77,3 +82,58 @@ def test_no_half_empty_page_before_a_page_that_is_not_a_new_chapter(pages):
         if fill < 0.6:
             short.append(f"page {page.number} is {fill:.0%} full before {nxt_lines[0][2][:30]!r}")
     assert short == []
+
+
+def test_no_sentence_is_joined_to_a_list_or_another_by_a_comma(shipped_pdf):
+    """Items joined in a row never give 「。、」, 「。。」 or 「、。」 (was 48 times in the 付録 of 軽減策)."""
+    text = squash(pdftotext(shipped_pdf[0]))
+    joins = [text[max(0, m.start() - 20):m.end() + 10] for m in re.finditer(r"。、|。。|、。", text)]
+    assert joins == []
+
+
+def test_front_matter_is_numbered_apart_from_the_body(pages, shipped_pdf):
+    """Cover and 目次 are i, ii …; the first chapter is page 1, in the folio, the 目次 and /PageLabels."""
+    labels = pypdf.PdfReader(shipped_pdf[0]).page_labels
+    front = labels.index("1")
+    assert front >= 2 and labels[:front] == [_roman(n) for n in range(1, front + 1)]
+    first = _content(pages[front])
+    assert first[0][2].startswith("第1章"), first[0]
+    body = len(pages) - front
+    assert pages[front].lines[-1][2] == f"1/{body}"  # the folio, below the body area
+    assert all(page.lines[-1][2] == _roman(page.number) for page in pages[1:front])
+
+
+def test_toc_lists_sections_with_the_pages_they_start_on(pages, shipped_pdf, shipped_corpus):
+    labels = pypdf.PdfReader(shipped_pdf[0]).page_labels
+    front = labels.index("1")
+    toc = [text for page in pages[1:front] for _, _, text in _content(page)]
+    sections = [re.match(r"^(\d+)\.(\d+)(.+?)\.{4,}(\d+)$", line) for line in toc]
+    sections = [m for m in sections if m]
+    assert len(sections) >= 20
+    for m in sections:
+        page = pages[labels.index(m[4])]
+        heading = f"{m[1]}.{m[2]}{m[3]}"
+        assert any(text.startswith(heading) for _, _, text in _content(page)), f"{heading} not on page {m[4]}"
+    assert not any("要確認" in line for line in toc)
+
+
+def _roman(n: int) -> str:
+    return ["", "i", "ii", "iii", "iv", "v", "vi"][n]
+
+
+def test_no_line_breaks_inside_a_short_parenthesised_word_or_an_id(shipped_pdf, shipped_corpus):
+    """「（モデル方針）」 and ids such as APPI-27 stay on one line (report/typeset.py); was 51 breaks."""
+    c = shipped_corpus
+    ids = {*c.risks, *c.mitigations, *c.provisions, *c.instruments}
+    if c.policy is not None:
+        ids |= {clause.id for clause in c.policy.clauses}
+    ids = {i for i in ids if "-" in i and len(i) <= ID_CHARS}
+    lines = [line for line in pdftotext(shipped_pdf[0]).splitlines() if line.strip()]
+    broken = []
+    for line, following in itertools.pairwise(lines):
+        tail, head = line.rstrip()[-20:], following.lstrip()[:20]
+        joined, at = tail + head, len(tail)
+        spans = [m for m in _SHORT_PAREN.finditer(joined)]
+        spans += [m for m in _ID.finditer(joined) if m.group(0) in ids]
+        broken += [joined for m in spans if m.start() < at < m.end()]
+    assert len(ids) > 50 and broken == []

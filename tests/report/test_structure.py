@@ -51,7 +51,8 @@ def test_editor_chapters_are_placed_where_the_record_says_with_generated_blocks(
     html, _ = build_html(corpus)
     assert html.index('id="ch-intro"') < html.index('id="case-') < html.index('id="ch-summary"')
     summary_number = next(c.number for c in plan.chapters if c.anchor == "ch-summary")
-    assert f'<a class="xref" href="#ch-summary">{summary_number}（結果の概要）</a>を見よ' in html
+    link = f'<a class="xref" href="#ch-summary">{summary_number}<span class="nobr">（結果の概要）</span></a>'
+    assert link + "を見よ" in html
     assert '<table class="participants">' in html and '<h2 id="ch-intro-s1">背景</h2>' in html
     assert re.search(r"令和\d+年", html)
 

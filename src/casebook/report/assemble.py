@@ -40,8 +40,12 @@ class PartFile:
 PARTS_PER_STAGE = 5
 
 
-def join(parts: list[PartFile], folio: Path | None, output: Path, tagged: bool) -> list[str]:
-    """Write the parts, in order, as one PDF at ``output``; return the outline labels, depth first."""
+def join(parts: list[PartFile], folio: Path | None, output: Path, tagged: bool, front_pages: int = 0) -> list[str]:
+    """Write the parts, in order, as one PDF at ``output``; return the outline labels, depth first.
+
+    The first ``front_pages`` pages (cover, 目次) are labelled i, ii … in the PDF's /PageLabels and the
+    rest 1, 2 …, as the folio numbers them, so that a viewer shows the printed page numbers.
+    """
     parts_per_stage = max(1, PARTS_PER_STAGE)
     base = parts[0]
     rest = parts[1:]
@@ -50,7 +54,7 @@ def join(parts: list[PartFile], folio: Path | None, output: Path, tagged: bool) 
         while True:
             group, rest = rest[:parts_per_stage], rest[parts_per_stage:]
             if not rest:
-                return _join_once(base, group, folio, output, tagged)
+                return _join_once(base, group, folio, output, tagged, front_pages)
             stage += 1
             target = output.with_name(f"{output.name}.stage{stage}")
             _join_once(base, group, None, target, tagged)
@@ -62,7 +66,8 @@ def join(parts: list[PartFile], folio: Path | None, output: Path, tagged: bool) 
             output.with_name(f"{output.name}.stage{n}").unlink(missing_ok=True)
 
 
-def _join_once(first: PartFile, parts: list[PartFile], folio: Path | None, output: Path, tagged: bool) -> list[str]:
+def _join_once(first: PartFile, parts: list[PartFile], folio: Path | None, output: Path, tagged: bool,
+               front_pages: int = 0) -> list[str]:
     import pikepdf
 
     base = pikepdf.Pdf.open(first.path)
@@ -86,6 +91,7 @@ def _join_once(first: PartFile, parts: list[PartFile], folio: Path | None, outpu
             folio_pdf = pikepdf.Pdf.open(folio)
             opened.append(folio_pdf)
             _overlay_folio(base, folio_pdf)
+            _page_labels(base, front_pages)
         labels = _labels(base)
         base.save(output, deterministic_id=True, compress_streams=True,
                   object_stream_mode=pikepdf.ObjectStreamMode.generate)
@@ -211,6 +217,18 @@ def _overlay_folio(base, folio) -> None:
                                  replace_existing=False)
         page.contents_add(base.make_stream(b"q\n"), prepend=True)
         page.contents_add(base.make_stream(b"\nQ\n" + _FOLIO_OPEN + str(name).encode() + b" Do" + _FOLIO_CLOSE))
+
+
+def _page_labels(pdf, front_pages: int) -> None:
+    """/PageLabels (PDF 1.7, 12.4.2): lower-case roman for the front matter, decimal from 1 for the body."""
+    import pikepdf
+
+    nums = pikepdf.Array()
+    if front_pages:
+        nums.extend([0, pikepdf.Dictionary(S=pikepdf.Name.r)])
+    if front_pages < len(pdf.pages):
+        nums.extend([front_pages, pikepdf.Dictionary(S=pikepdf.Name.D)])
+    pdf.Root.PageLabels = pikepdf.Dictionary(Nums=nums)
 
 
 def _labels(pdf) -> list[str]:

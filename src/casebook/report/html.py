@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 from collections import Counter
 from dataclasses import dataclass, field
+from html import unescape
 from pathlib import Path
 from typing import Any
 
@@ -39,6 +40,7 @@ from ..render.xref import Target
 from .crosswalk_appendix import coverage
 from .edition import OpenItem, open_items
 from .structure import GENERATED_APPENDICES, GENERATED_CHAPTERS, TextChapter, read_text_chapter, text_html
+from .typeset import keep_together
 
 #: The template folder shipped with Casebook (inside the package, so an installed wheel has it).
 DEFAULT_TEMPLATES = Path(__file__).resolve().parents[1] / "templates" / "report"
@@ -52,6 +54,9 @@ FOLIO_STYLESHEET = "folio.css"
 _ANCHOR_UNSAFE = re.compile(r"[^A-Za-z0-9_-]")
 _COLOUR = re.compile(r"^#(?:[0-9a-fA-F]{3}|[0-9a-fA-F]{6})$")
 _CSS_IDENT = re.compile(r"^[a-z][a-z0-9-]*$")
+_SENTENCE_END = re.compile(r"[。．！？]\s*$")
+
+
 def templates_dir(root: Path) -> Path:
     """The project's own ``templates/report`` when it has one, otherwise Casebook's."""
     own = root.resolve() / "templates" / "report"
@@ -80,6 +85,15 @@ class ChapterEntry:
     ordinal: int = 0  # 3 for 第3章, 2 for 付録B
     section: str = "case"  # the template that renders it: summary, text, provisions …
     text: TextChapter | None = None  # an editor-written chapter
+
+
+@dataclass
+class TocSection:
+    """A 節 of a chapter as the 目次 lists it: "3.2", its title and the anchor of its heading."""
+
+    anchor: str
+    number: str
+    title: str
 
 
 @dataclass
@@ -128,6 +142,7 @@ class Plan:
         self.comparison = edition_table(self.history)  # None for a first edition: appendix left out
         self.coverage = coverage(corpus)
         self._open_items: list[OpenItem] | None = None
+        self.toc_sections: dict[str, list[TocSection]] = {}  # chapter anchor → its 節 (see find_sections)
         self.chapters = self._chapters()
         self.anchors = self._anchors()
         self.risk_summaries = [self._summary(r) for r in self.assessed_risks]
@@ -323,9 +338,21 @@ def environment(folder: Path, plan: Plan) -> jinja2.Environment:
             return Markup("")
         return Markup(to_html(str(value), plan.href, inline=inline, refs=plan.target))  # noqa: S704 - escapes
 
+    def series(items: Any) -> Markup:
+        """Record texts in a row: sentences follow one another (「…。…。」), other items take 「、」 between
+        them — never 「。、」. Each item is record prose (escaped by :func:`to_html`)."""
+        out = Markup("")
+        for n, item in enumerate(items or []):
+            text = prose(item, inline=True)
+            if n:
+                out += Markup("") if _SENTENCE_END.search(_plain(out)) else Markup("、")
+            out += text
+        return out
+
     env.filters.update(
         prose=prose,
         inline=lambda text: prose(text, inline=True),
+        series=series,
         number=format_value,
         interval=interval,
         label=lambda value, vocabulary: plan.corpus.label(vocabulary, value),
@@ -344,6 +371,37 @@ def environment(folder: Path, plan: Plan) -> jinja2.Environment:
     return env
 
 
+_HEADING = re.compile(r'<h([12])\b([^>]*)>(.*?)</h\1>', re.S)
+_ID = re.compile(r'\bid="([^"]*)"')
+
+
+def find_sections(plan: Plan, htmls: list[str]) -> None:
+    """Fill ``plan.toc_sections`` from the rendered HTML: each chapter's h2 headings, numbered as report.css
+    numbers them (chapter.section). Case studies and appendices list no 節 in the 目次 (the outline has them)."""
+    chapters = {c.anchor: c for c in plan.chapters}
+    found: dict[str, list[TocSection]] = {}
+    current = None
+    count = 0
+    for html in htmls:
+        for level, attributes, inner in _HEADING.findall(html):
+            ident = _ID.search(attributes)
+            if level == "1":
+                current = chapters.get(ident.group(1)) if ident else None
+                count = 0
+                continue
+            count += 1
+            if current is None or current.kind != "chapter" or ident is None:
+                continue
+            title = unescape(re.sub(r"<[^>]+>", "", inner)).strip()
+            found.setdefault(current.anchor, []).append(
+                TocSection(ident.group(1), f"{current.ordinal}.{count}", title))
+    plan.toc_sections = found
+
+
+def _plain(html: str) -> str:
+    return unescape(re.sub(r"<[^>]+>", "", html))
+
+
 def build_html(corpus: Corpus, folder: Path | None = None, case: str | None = None) -> tuple[str, Plan]:
     """The report as one HTML document (目次 without page numbers), and the plan it was made from.
 
@@ -356,7 +414,8 @@ def build_html(corpus: Corpus, folder: Path | None = None, case: str | None = No
     if case is None:
         front, cases, back = plan.sections()
         whole = _Whole(front + cases + back)
-        return render_part(plan, folder, whole, {c.anchor: "" for c in plan.chapters}), plan
+        find_sections(plan, [render_part(plan, folder, whole, {})])
+        return render_part(plan, folder, whole, {}), plan
     chosen = corpus.cases[case]
     chapter = next(c for c in plan.chapters if c.case is chosen)
     return _render(folder, plan, PREVIEW_TEMPLATE, case=chosen, chapter=chapter), plan
@@ -365,20 +424,21 @@ def build_html(corpus: Corpus, folder: Path | None = None, case: str | None = No
 def render_part(plan: Plan, folder: Path, part: Any, toc_pages: dict[str, Any]) -> str:
     """One part of the report (an object with ``sections`` and ``counters``, see :mod:`.parts`).
 
-    ``toc_pages`` maps every chapter anchor to the page number the 目次 shows for it.
+    ``toc_pages`` maps chapter and section anchors to the page number the 目次 shows for them (none yet: "").
     """
     return _render(folder, plan, MAIN_TEMPLATE, part=part, toc_pages=toc_pages)
 
 
-def folio_html(folder: Path, page_names: list[str]) -> str:
-    """The folio document: one empty page per report page, on the same named page (validated idents)."""
+def folio_html(folder: Path, page_names: list[str], labels: list[str]) -> str:
+    """The folio document: one page per report page, on the same named page (validated idents), carrying
+    that page's label (see :func:`casebook.report.pdf.page_labels`)."""
     for name in page_names:
         if name and not _CSS_IDENT.match(name):
             raise RenderError(f"report page name {name!r} is not a plain CSS identifier")
     template = resource(folder, FOLIO_TEMPLATE)
     env = jinja2.Environment(loader=jinja2.FileSystemLoader(str(template.parent)), autoescape=True,
                              undefined=jinja2.StrictUndefined, trim_blocks=True, lstrip_blocks=True)
-    return env.get_template(FOLIO_TEMPLATE).render(page_names=page_names)
+    return env.get_template(FOLIO_TEMPLATE).render(pages=list(zip(page_names, labels, strict=True)))
 
 
 @dataclass
@@ -399,7 +459,8 @@ def _render(folder: Path, plan: Plan, template_name: str, **values: Any) -> str:
     corpus = plan.corpus
     try:
         template = environment(folder, plan).get_template(template_name)
-        return template.render(corpus=corpus, plan=plan, pub=corpus.publication, counts=plan.counts, **values)
+        html = template.render(corpus=corpus, plan=plan, pub=corpus.publication, counts=plan.counts, **values)
+        return keep_together(html)
     except jinja2.TemplateError as exc:
         where = getattr(exc, "filename", None) or str(folder / template_name)
         line = getattr(exc, "lineno", None)

@@ -22,6 +22,7 @@ from .html import (
     STYLESHEET,
     Plan,
     build_html,
+    find_sections,
     folio_html,
     render_part,
     resource,
@@ -239,10 +240,13 @@ def _render_in_parts(plan: Plan, folder: Path, folders: list[Path], variant: str
     """Lay out each part on its own, then join them (see :mod:`.assemble`)."""
     root = plan.corpus.root
     parts = split(plan, cases_per_part)
-    unnumbered = {c.anchor: "000" for c in plan.chapters}  # as wide as the page numbers that replace it
     for i, part in enumerate(parts):
         part.counters = counters_after(parts[:i]) if i else ""
-        scan(part, render_part(plan, folder, part, unnumbered))
+        scan(part, render_part(plan, folder, part, {}))
+    find_sections(plan, [part.html for part in parts])  # the 目次 lists each chapter's 節 …
+    unnumbered = dict.fromkeys(_toc_anchors(plan), "000")  # … with numbers as wide as the real ones
+    front = parts[0]
+    scan(front, render_part(plan, folder, front, unnumbered))
     check_chapters(parts, [c.anchor for c in plan.chapters])
     every_anchor = set().union(*(part.ids for part in parts))
     sheets = [folder / STYLESHEET, resource(folder, PART_STYLESHEET)]
@@ -258,10 +262,9 @@ def _render_in_parts(plan: Plan, folder: Path, folders: list[Path], variant: str
         return layout
 
     layouts = {part.name: render(part, unnumbered) for part in parts}
-    front = parts[0]
     for _attempt in range(3):  # the 目次 is set once its page numbers are known; that may move the front matter
         toc_pages = _toc_pages(plan, parts, layouts)
-        again = render(front, toc_pages)
+        again = render(front, _body_numbers(plan, toc_pages))
         settled = again.pages == layouts[front.name].pages and again.anchors == layouts[front.name].anchors
         layouts[front.name] = again
         if settled:
@@ -273,10 +276,11 @@ def _render_in_parts(plan: Plan, folder: Path, folders: list[Path], variant: str
     if budgets is not None:
         _check_pages_per_case(plan, toc_pages, total, budgets.pages_per_case)
     folio = work / "folio.pdf"
-    render_pdf(folio_html(folder, page_names), folio, base=root,
+    front_pages = _front_pages(plan, toc_pages)
+    render_pdf(folio_html(folder, page_names, page_labels(front_pages, total)), folio, base=root,
                stylesheets=[folder / STYLESHEET, resource(folder, FOLIO_STYLESHEET)], folders=[folder], variant=None)
     files = [PartFile(work / f"{part.name}.pdf", set(layouts[part.name].anchors)) for part in parts]
-    bookmarks = join(files, folio, target, tagged=variant == "pdf/ua-1")
+    bookmarks = join(files, folio, target, tagged=variant == "pdf/ua-1", front_pages=front_pages)
     warnings = [w for part in parts for w in layouts[part.name].warnings]
     return total, warnings, bookmarks
 
@@ -347,8 +351,42 @@ def _check_pages_per_case(plan: Plan, pages: dict[str, int], total: int, limit: 
                           f"(content/catalog/limits.yaml pages_per_case): {', '.join(over)}")
 
 
+def _toc_anchors(plan: Plan) -> list[str]:
+    """The anchors the 目次 gives a page for: every chapter and the 節 it lists."""
+    return [c.anchor for c in plan.chapters] + [s.anchor for ss in plan.toc_sections.values() for s in ss]
+
+
+def _front_pages(plan: Plan, pages: dict[str, int]) -> int:
+    """How many pages come before the first chapter: the front matter (cover, 目次), numbered apart."""
+    return min((pages[c.anchor] for c in plan.chapters), default=1) - 1
+
+
+def page_labels(front_pages: int, total: int) -> list[str]:
+    """What the folio prints on each page: nothing on the cover, i, ii … on the rest of the front matter,
+    then "1 / N" … through the body (N: the body's pages). The PDF's /PageLabels say the same."""
+    body = total - front_pages
+    return ["" if n == 0 else _roman(n + 1) if n < front_pages else f"{n - front_pages + 1} / {body}"
+            for n in range(total)]
+
+
+def _roman(n: int) -> str:
+    out = ""
+    for value, letters in ((1000, "m"), (900, "cm"), (500, "d"), (400, "cd"), (100, "c"), (90, "xc"), (50, "l"),
+                           (40, "xl"), (10, "x"), (9, "ix"), (5, "v"), (4, "iv"), (1, "i")):
+        while n >= value:
+            out += letters
+            n -= value
+    return out
+
+
+def _body_numbers(plan: Plan, pages: dict[str, int]) -> dict[str, int]:
+    """The 目次's page numbers: counted from the first page of the body (the first chapter is page 1)."""
+    offset = _front_pages(plan, pages)
+    return {name: page - offset for name, page in pages.items()}
+
+
 def _toc_pages(plan: Plan, parts: list, layouts: dict[str, Layout]) -> dict[str, int]:
-    """Chapter anchor → 1-based page number in the joined report."""
+    """Chapter and 節 anchor → 1-based page number in the joined report."""
     where: dict[str, int] = {}
     offset = 0
     for part in parts:
@@ -356,10 +394,10 @@ def _toc_pages(plan: Plan, parts: list, layouts: dict[str, Layout]) -> dict[str,
         for name, index in layout.anchors.items():
             where.setdefault(name, offset + index + 1)
         offset += layout.pages
-    missing = [c.anchor for c in plan.chapters if c.anchor not in where]
+    missing = [name for name in _toc_anchors(plan) if name not in where]
     if missing:
         raise RenderError(f"report chapters without a page: {', '.join(missing)}")
-    return {c.anchor: where[c.anchor] for c in plan.chapters}
+    return {name: where[name] for name in _toc_anchors(plan)}
 
 
 def _info(output: Path, variant: str | None, pages: int, plan: Plan, seconds: float,
