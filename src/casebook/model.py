@@ -647,7 +647,8 @@ class ReportLayout:
     by the name of their Markdown file under ``content/report/``."""
 
     chapters: tuple[str, ...] = ("summary", "methodology", "cases", "analysis", "policy")
-    appendices: tuple[str, ...] = ("unverified", "provisions", "checklist", "glossary", "editions")
+    appendices: tuple[str, ...] = ("unverified", "provisions", "checklist", "glossary", "crosswalk", "editions",
+                                   "comparison")
     dates: str = "iso"  # "iso" (2026-11-30) or "wareki" (令和8年（2026年）11月30日)
 
 

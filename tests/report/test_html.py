@@ -9,18 +9,41 @@ from pathlib import Path
 from casebook.report.html import Plan, build_html
 from casebook.validate import validate
 
-GOLDEN = Path(__file__).resolve().parents[1] / "golden" / "report" / "fixture.html"
+GOLDEN = Path(__file__).resolve().parents[1] / "golden" / "report" / "fixture"
 UPDATE = os.environ.get("CASEBOOK_UPDATE_GOLDEN") == "1"
+_SECTION = re.compile(r'<section class="[^"]*"(?: aria-labelledby="([^"]+)"| aria-label="([^"]+)")')
+
+
+def fragments(html: str) -> dict[str, str]:
+    """The report HTML cut at its top-level sections (cover, chapters, appendices), one golden file each
+    named by the section's id, so a change to one chapter shows as one small diff; ``head`` holds everything
+    before the cover; the order is kept in ``sections.txt``."""
+    cuts = [(m.start(), m.group(1) or "cover") for m in _SECTION.finditer(html)]
+    out = {"head": html[: cuts[0][0]] if cuts else html}
+    for n, (start, key) in enumerate(cuts, start=1):
+        end = cuts[n][0] if n < len(cuts) else len(html)
+        out[key] = html[start:end]
+    return out
 
 
 def test_fixture_html_matches_golden(corpus):
     """Regenerate with CASEBOOK_UPDATE_GOLDEN=1 and review the diff like code."""
     html, _ = build_html(corpus)
+    parts = fragments(html)
+    assert "".join(parts.values()) == html
     if UPDATE:
-        GOLDEN.parent.mkdir(parents=True, exist_ok=True)
-        GOLDEN.write_text(html, encoding="utf-8")
-    assert GOLDEN.is_file(), "no golden file yet: run with CASEBOOK_UPDATE_GOLDEN=1"
-    assert html == GOLDEN.read_text(encoding="utf-8"), "report HTML changed; see the diff, then update the golden"
+        GOLDEN.mkdir(parents=True, exist_ok=True)
+        for stale in GOLDEN.glob("*.html"):
+            stale.unlink()
+        for key, text in parts.items():
+            (GOLDEN / f"{key}.html").write_text(text, encoding="utf-8")
+        (GOLDEN / "sections.txt").write_text("".join(f"{key}\n" for key in parts), encoding="utf-8")
+    assert (GOLDEN / "sections.txt").is_file(), "no golden files yet: run with CASEBOOK_UPDATE_GOLDEN=1"
+    order = (GOLDEN / "sections.txt").read_text(encoding="utf-8").split()
+    assert list(parts) == order, "the report's sections changed (sections.txt); update the golden"
+    stored = {key: (GOLDEN / f"{key}.html").read_text(encoding="utf-8") for key in order}
+    changed = [key for key in parts if parts[key] != stored[key]]
+    assert not changed, f"report HTML changed in {changed}; see the diff, then update the golden"
 
 
 def test_html_is_japanese_and_carries_edition_dates(corpus):
