@@ -444,7 +444,7 @@ class Builder:
                 seen.add(cl["id"])
                 if not cl["id"].startswith(ch["id"] + "-"):
                     doc.error((*ptr, "id"), "clause-chapter", {"id": cl["id"], "chapter": ch["id"]})
-                clause = Clause(cl["id"], text(cl["title"]), text(cl["text"]), chapter)
+                clause = Clause(cl["id"], text(cl["title"]), text(cl["text"]), chapter, order=len(seen))
                 for i, rid in enumerate(cl.get("cites", [])):
                     target = corpus.risks.get(rid) or corpus.mitigations.get(rid) or corpus.provisions.get(rid)
                     if target is None:

@@ -602,6 +602,7 @@ class Clause:
     text: Text
     chapter: Chapter
     cites: list[Risk | Mitigation | Provision] = field(default_factory=list)
+    order: int = 0  # grows through the policy: lists of clauses gathered from several records sort by it
 
 
 @_linked
@@ -683,8 +684,9 @@ class FrameworkItem:
 
     @property
     def clauses(self) -> list[Clause]:
-        """Policy clauses that cite a covering risk or mitigation."""
-        return _unique(cl for rec in (*self.risks, *self.mitigations) for cl in rec.clauses)
+        """Policy clauses that cite a covering risk or mitigation, in the policy's order."""
+        return sorted(_unique(cl for rec in (*self.risks, *self.mitigations) for cl in rec.clauses),
+                      key=lambda cl: cl.order)
 
     @property
     def covered(self) -> bool:

@@ -25,14 +25,12 @@ class Coverage:
 
     listed: tuple[Framework, ...]
     unlisted: tuple[Framework, ...]
-    clause_order: dict[str, int]
 
     def clauses(self, item: FrameworkItem) -> list[Clause]:
-        """The policy clauses covering ``item``, in the policy's order."""
-        return sorted(item.clauses, key=lambda cl: self.clause_order.get(cl.id, len(self.clause_order)))
+        """The policy clauses covering ``item``, in the policy's order (as the site lists them)."""
+        return item.clauses
 
 
 def coverage(corpus: Corpus) -> Coverage:
     frameworks = list(corpus.frameworks.values())
-    order = {cl.id: i for i, cl in enumerate(corpus.policy.clauses if corpus.policy else [])}
-    return Coverage(tuple(fw for fw in frameworks if fw.items), tuple(fw for fw in frameworks if not fw.items), order)
+    return Coverage(tuple(fw for fw in frameworks if fw.items), tuple(fw for fw in frameworks if not fw.items))
