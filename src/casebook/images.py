@@ -18,6 +18,8 @@ import zlib
 from dataclasses import dataclass
 from pathlib import Path
 
+from .messages import Term, image_problem, os_reason
+
 PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
 #: PNG chunks that describe pixels; every other chunk (tEXt, zTXt, iTXt, eXIf, tIME, iCCP …) is dropped.
 _PNG_KEEP = {b"IHDR", b"PLTE", b"IDAT", b"IEND", b"tRNS", b"gAMA", b"cHRM", b"sRGB", b"sBIT", b"bKGD", b"pHYs"}
@@ -110,18 +112,18 @@ def problem(path: Path, limits) -> tuple[str, dict[str, str]] | None:
     try:
         data = path.read_bytes()
     except OSError as exc:
-        return "unreadable", {"reason": exc.strerror or str(exc)}
+        return "unreadable", {"reason": os_reason(exc)}
     if len(data) > limits.max_bytes:
         return "size", {"size": f"{len(data):,}", "limit": f"{limits.max_bytes:,}"}
     try:
         size = size_of(data)
     except (ValueError, struct.error) as exc:
-        return "decode", {"reason": str(exc)}
+        return "decode", {"reason": image_problem(str(exc))}
     for name, value, limit in (("width", size.width, limits.max_width), ("height", size.height, limits.max_height),
                                ("pixels", size.pixels, limits.max_pixels),
-                               ("decoded bytes", size.decoded_bytes, limits.max_decoded_bytes)):
+                               ("decoded-bytes", size.decoded_bytes, limits.max_decoded_bytes)):
         if value > limit:
-            return "dimension", {"what": name, "value": f"{value:,}", "limit": f"{limit:,}"}
+            return "dimension", {"what": Term(f"image-{name}"), "value": f"{value:,}", "limit": f"{limit:,}"}
     from PIL import Image
 
     try:

@@ -11,6 +11,7 @@ from PIL import Image, PngImagePlugin
 
 from casebook import images
 from casebook.limits import Images
+from casebook.messages import Term
 from casebook.report.fetcher import AssetFetcher
 
 LIMITS = Images(max_bytes=5_000_000, max_width=6000, max_height=6000, max_pixels=16_000_000,
@@ -70,7 +71,8 @@ def test_a_bomb_is_refused_from_its_header(tmp_path: Path) -> None:
     path = tmp_path / "bomb.png"
     path.write_bytes(images.PNG_SIGNATURE + _chunk(b"IHDR", struct.pack(">IIBBBBB", 100_000, 100_000, 8, 2, 0, 0, 0))
                      + _chunk(b"IDAT", zlib.compress(b"\0" * 1000)) + _chunk(b"IEND", b""))
-    assert images.problem(path, LIMITS) == ("dimension", {"what": "width", "value": "100,000", "limit": "6,000"})
+    assert images.problem(path, LIMITS) == ("dimension", {"what": Term("image-width"), "value": "100,000",
+                                                          "limit": "6,000"})
 
 
 def test_a_header_followed_by_html_is_refused(tmp_path: Path) -> None:

@@ -124,8 +124,17 @@ def os_reason(exc: OSError) -> Term | str:
 
 def yaml_problem(problem: str) -> dict[str, str] | str:
     """What the YAML parser says, in both languages when the registry's ``yaml_problems`` knows it."""
-    ja = (_diagnostics_file().get("yaml_problems") or {}).get(problem)
-    return {"ja": ja, "en": problem} if ja else problem
+    return _known(problem, "yaml_problems")
+
+
+def image_problem(problem: str) -> dict[str, str] | str:
+    """Why an image could not be read, in both languages when the registry's ``image_problems`` knows it."""
+    return _known(problem, "image_problems")
+
+
+def _known(text: str, table: str) -> dict[str, str] | str:
+    ja = (_diagnostics_file().get(table) or {}).get(text)
+    return {"ja": ja, "en": text} if ja else text
 
 
 def language(explicit: str | None = None, environ: Mapping[str, str] | None = None) -> str:
