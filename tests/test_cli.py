@@ -217,6 +217,20 @@ def test_help_lists_every_subcommand_in_one_line(capsys: pytest.CaptureFixture[s
         assert re.search(rf"^\s+{command}\s+\S", out, re.MULTILINE), command
 
 
+def test_help_is_in_the_language_asked_for(capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv("LC_ALL", raising=False)
+    monkeypatch.setenv("LANG", "ja_JP.UTF-8")
+    with pytest.raises(SystemExit):
+        main(["validate", "--help"])
+    assert "すべての記録を検査し、問題をすべて報告します" in capsys.readouterr().out
+    with pytest.raises(SystemExit):
+        main(["--lang", "en", "validate", "--help"])
+    assert "check every record and report all problems" in capsys.readouterr().out
+    with pytest.raises(SystemExit):
+        main(["validate", "--lang=en", "--help"])
+    assert "limit case studies to these folders or files" in capsys.readouterr().out
+
+
 def test_console_script_runs(project: Path) -> None:
     exe = Path(sys.executable).with_name("casebook")
     proc = subprocess.run([str(exe), "--root", str(project), "validate", "--today", TODAY, "--format", "json"],

@@ -31,11 +31,16 @@ class _Parser(argparse.ArgumentParser):
         self.exit(EXIT_USAGE, f"{self.prog}: error: {message}\n")
 
 
-def _parser() -> argparse.ArgumentParser:
-    p = _Parser(prog="casebook", description="地域金融機関の生成AI 利用方針・評価報告書を YAML レコードから作る。"
-                " Builds the Casebook site and report from YAML records.")
-    p.add_argument("--root", type=Path, help="project folder (default: found from the current folder)")
-    lang_help = "language of the messages: ja (default) or en (default en when LANG/LC_ALL starts with en)"
+def _parser(lang: str | None = None) -> argparse.ArgumentParser:
+    """The command line, its help in ``lang`` (interface.yaml)."""
+    lang = messages.language(lang)
+
+    def t(key: str) -> str:
+        return messages.text(key, lang)
+
+    p = _Parser(prog="casebook", description=t("help-description"))
+    p.add_argument("--root", type=Path, help=t("help-root"))
+    lang_help = t("help-lang")
     p.add_argument("--lang", choices=messages.LANGUAGES, default=None, help=lang_help)
     # `--lang` is accepted after the command too (casebook validate --lang en); SUPPRESS keeps the first one
     common = argparse.ArgumentParser(add_help=False)
@@ -43,50 +48,65 @@ def _parser() -> argparse.ArgumentParser:
     sub = p.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
     _add = sub.add_parser
 
-    def add_parser(name: str, **kwargs):  # every command takes --lang
+    def add_parser(name: str, **kwargs):  # every command takes --lang; its help opens `casebook NAME --help`
+        kwargs.setdefault("description", kwargs.get("help"))
         return _add(name, parents=[common], **kwargs)
 
     sub.add_parser = add_parser  # type: ignore[method-assign]
 
-    v = sub.add_parser("validate", help="check every record and report all problems (file:line:col)")
+    v = sub.add_parser("validate", help=t("help-validate"))
     v.add_argument("--format", choices=["text", "json", "github"], default="text",
-                   help="text (default), json, or github workflow annotations")
-    v.add_argument("--strict", action="store_true", help="warnings fail too")
-    v.add_argument("--today", type=dt.date.fromisoformat, help="date used for the future-date check")
-    v.add_argument("paths", nargs="*", type=Path, help="limit case studies to these folders or files")
+                   help=t("help-format"))
+    v.add_argument("--strict", action="store_true", help=t("help-strict"))
+    v.add_argument("--today", type=dt.date.fromisoformat, help=t("help-today"))
+    v.add_argument("paths", nargs="*", type=Path, help=t("help-paths"))
 
-    n = sub.add_parser("new", help="create casestudies/<slug>/case.yaml from the annotated template")
-    n.add_argument("slug", help="case id: lower-case ASCII letters, digits and hyphens")
+    n = sub.add_parser("new", help=t("help-new"))
+    n.add_argument("slug", help=t("help-slug"))
 
-    b = sub.add_parser("build", help="build the site and the PDF report into site/ (atomically)")
-    b.add_argument("--strict", action="store_true", help="warnings fail the build")
-    b.add_argument("--site-dir", type=Path, default=None, help="output folder (default: site/)")
-    b.add_argument("--no-pdf", action="store_true", help="skip the PDF report")
+    b = sub.add_parser("build", help=t("help-build"))
+    b.add_argument("--strict", action="store_true", help=t("help-build-strict"))
+    b.add_argument("--site-dir", type=Path, default=None, help=t("help-site-dir"))
+    b.add_argument("--no-pdf", action="store_true", help=t("help-no-pdf"))
     b.add_argument("--final", action="store_true",
-                   help="the edition to publish: refuse while any 要確認 item or draft marker remains (default: draft)")
+                   help=t("help-final"))
 
-    s = sub.add_parser("serve", help="preview the site with live reload on record changes")
-    s.add_argument("--dev-addr", default="127.0.0.1:8000", help="address:port to serve on")
-    s.add_argument("--verbose", action="store_true", help="show MkDocs' whole log instead of the short summary")
+    s = sub.add_parser("serve", help=t("help-serve"))
+    s.add_argument("--dev-addr", default="127.0.0.1:8000", help=t("help-dev-addr"))
+    s.add_argument("--verbose", action="store_true", help=t("help-verbose"))
 
-    r = sub.add_parser("pdf", help="render the PDF evaluation report")
-    r.add_argument("-o", "--output", type=Path, default=None, help="output file (default: site/report.pdf)")
-    r.add_argument("--pdf-variant", default="pdf/ua-1", help="pdf/ua-1 (default), pdf/a-3b or none")
+    r = sub.add_parser("pdf", help=t("help-pdf"))
+    r.add_argument("-o", "--output", type=Path, default=None, help=t("help-output"))
+    r.add_argument("--pdf-variant", default="pdf/ua-1", help=t("help-pdf-variant"))
 
-    pv = sub.add_parser("preview", help="build one case study's page and PDF chapter quickly")
-    pv.add_argument("case", type=Path, help="casestudies/<id>")
-    pv.add_argument("-o", "--output", type=Path, default=None, help="output folder (default: build/preview)")
+    pv = sub.add_parser("preview", help=t("help-preview"))
+    pv.add_argument("case", type=Path, help=t("help-case"))
+    pv.add_argument("-o", "--output", type=Path, default=None, help=t("help-preview-output"))
 
-    d = sub.add_parser("diff", help="list records added, removed and changed since another edition (git ref)")
-    d.add_argument("ref", help="git ref of the earlier edition (tag, branch or commit)")
-    d.add_argument("--format", choices=["text", "json", "markdown"], default="text", help="output format")
+    d = sub.add_parser("diff", help=t("help-diff"))
+    d.add_argument("ref", help=t("help-ref"))
+    d.add_argument("--format", choices=["text", "json", "markdown"], default="text", help=t("help-diff-format"))
 
-    sub.add_parser("schemas", help="print where the JSON Schemas are (for editors)")
+    sub.add_parser("schemas", help=t("help-schemas"))
     return p
 
 
+def _asked_language(argv: Sequence[str]) -> str | None:
+    """``--lang`` from the arguments before they are parsed (the help is written in it)."""
+    for i, arg in enumerate(argv):
+        if arg.startswith("--lang="):
+            value = arg.removeprefix("--lang=")
+        elif arg == "--lang" and i + 1 < len(argv):
+            value = argv[i + 1]
+        else:
+            continue
+        return value if value in messages.LANGUAGES else None
+    return None
+
+
 def main(argv: Sequence[str] | None = None) -> int:
-    parser = _parser()
+    argv = list(sys.argv[1:] if argv is None else argv)
+    parser = _parser(_asked_language(argv))
     args = parser.parse_args(argv)
     if not args.command:
         parser.print_help()
