@@ -65,9 +65,10 @@ def test_every_internal_link_has_a_target(corpus):
 
 def test_record_ids_in_prose_link_to_anchors(corpus):
     html, plan = build_html(corpus)
-    # the policy clause text names R-PRIVACY-LEAK; it must link to the risk's row in the report
-    # (the id is kept on one line: report/typeset.py)
-    assert f'<a href="#{plan.anchors["R-PRIVACY-LEAK"]}"><span class="nobr">R-PRIVACY-LEAK</span></a>' in html
+    # the policy clause text names R-PRIVACY-LEAK; it must link to the risk's row in the report, and as
+    # running text it shows the risk's name, not its id
+    name = corpus.risks["R-PRIVACY-LEAK"].name.ja
+    assert f'<a href="#{plan.anchors["R-PRIVACY-LEAK"]}">{name}</a>に留意する。' in html
 
 
 def test_table_header_cells_have_scope(corpus):

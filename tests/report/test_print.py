@@ -13,7 +13,7 @@ import pytest
 
 from casebook.report.typeset import ID_CHARS, PAREN_CHARS
 
-from .conftest import PageText, page_texts, pdftotext, squash
+from .conftest import REPO, PageText, page_texts, pdftotext, squash
 
 pytestmark = pytest.mark.slow
 
@@ -137,3 +137,30 @@ def test_no_line_breaks_inside_a_short_parenthesised_word_or_an_id(shipped_pdf, 
         spans += [m for m in _ID.finditer(joined) if m.group(0) in ids]
         broken += [joined for m in spans if m.start() < at < m.end()]
     assert len(ids) > 50 and broken == []
+
+
+def test_running_text_names_records_instead_of_showing_their_ids(shipped_pdf, shipped_corpus):
+    """An id next to Japanese words is an id in a sentence (「措置の不備（APPI-23）」, 「M-PII-MASKING の」);
+    ids stay in their own table cells and appendix lines. Fragments are cut at the layout's column gaps."""
+    c = shipped_corpus
+    ids = {*c.risks, *c.mitigations, *c.provisions, *c.instruments, *c.metrics}
+    ids = {i for i in ids if "-" in i}
+    alternatives = "|".join(sorted(map(re.escape, ids), key=len, reverse=True))
+    wide = r"[\u3041-\u3096\u30a1-\u30fa\u4e00-\u9fff]"
+    # (a list of ids alone, 「M-RED-TEAM、M-LLM-JUDGE」, is a table cell of the crosswalk appendix)
+    in_sentence = re.compile(rf"(?:{wide}|（) ?(?:{alternatives})(?![A-Za-z0-9-])"
+                             rf"|(?<![A-Za-z0-9-])(?:{alternatives}) ?(?:{wide}|[。）])")
+    found = []
+    for line in pdftotext(shipped_pdf[0], layout=True).splitlines():
+        found += [fragment.strip() for fragment in re.split(r"\s{2,}", line) if in_sentence.search(fragment)]
+    assert len(ids) > 100 and found == []
+
+
+def test_one_title_on_the_cover_in_the_metadata_and_for_the_site(shipped_pdf, shipped_corpus):
+    title = shipped_corpus.publication.title.ja
+    reader = pypdf.PdfReader(shipped_pdf[0])
+    assert reader.metadata.title == title
+    assert squash(title) in squash(pdftotext(shipped_pdf[0], 1, 1))
+    # the site's name comes from the same record (plugin.py); the home page and mkdocs.yml say it too
+    assert f"site_name: {title}\n" in (REPO / "mkdocs.yml").read_text(encoding="utf-8")
+    assert (REPO / "content" / "index.md").read_text(encoding="utf-8").startswith(f"# {title}\n")

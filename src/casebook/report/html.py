@@ -24,8 +24,12 @@ from ..model import (
     Assessment,
     Band,
     CaseStudy,
+    Chapter,
+    Clause,
     Corpus,
     Evaluation,
+    Framework,
+    FrameworkItem,
     Instrument,
     Mitigation,
     Provision,
@@ -306,6 +310,42 @@ class Plan:
         return mitigation.checklist
 
 
+#: A record id written in prose: letters and digits with at least one hyphen (R-HALLUCINATION, APPI-23,
+#: answer-accuracy), standing alone, optionally linked by to_html, with the spaces that set it apart.
+_PROSE_ID = re.compile(r'(?P<pre> ?)(?P<open><a href="#[^"<>]*">)?(?<![A-Za-z0-9_.#/-])'
+                       r'(?P<id>[A-Za-z0-9]+(?:-[A-Za-z0-9]+)+)(?![A-Za-z0-9_-])(?P<close></a>)?(?P<post> ?)')
+_WIDE = re.compile(r"[\u3000-\u30ff\u4e00-\u9fff\uff01-\uff5e]")
+
+
+def names_for_ids(html: str, records: dict[str, Any]) -> str:
+    """Record prose as running text: a record id (a risk, mitigation, provision, instrument, metric, case,
+    term) becomes the record's name, still linked; ids of policy clauses and chapters and of external
+    framework items stay (the report prints them as labels).
+
+    A space that only set the id apart from Japanese text goes with it (「M-PII-MASKING の」→「…の」).
+    Text inside tags, code and URLs is left alone.
+    """
+    def named(segment: str) -> str:
+        def repl(m: re.Match) -> str:
+            record = records.get(m.group("id"))
+            if isinstance(record, Clause | Chapter | Framework | FrameworkItem) or record is None \
+                    or bool(m.group("open")) != bool(m.group("close")):
+                return m.group(0)
+            before, after = segment[:m.start()], _plain(segment[m.end():])
+            pre = "" if not before or before.endswith(">") or _WIDE.match(before[-1]) else m.group("pre")
+            post = "" if not after or _WIDE.match(after[0]) else m.group("post")
+            return f"{pre}{m.group('open') or ''}{_escape(name_of(record))}{m.group('close') or ''}{post}"
+
+        return _PROSE_ID.sub(repl, segment)
+
+    parts = re.split(r"(<code\b.*?</code>)", html, flags=re.S)  # ids in code spans stay as written
+    return "".join(p if p.startswith("<code") else named(p) for p in parts)
+
+
+def _escape(text: str) -> str:
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace('"', "&quot;")
+
+
 def _is_cited(p: Provision, corpus: Corpus) -> bool:
     if p.status == "retired":
         return False
@@ -336,7 +376,8 @@ def environment(folder: Path, plan: Plan) -> jinja2.Environment:
         value = getattr(text, "ja", text)
         if value is None:
             return Markup("")
-        return Markup(to_html(str(value), plan.href, inline=inline, refs=plan.target))  # noqa: S704 - escapes
+        html = to_html(str(value), plan.href, inline=inline, refs=plan.target)
+        return Markup(names_for_ids(html, plan.records))  # noqa: S704 - to_html escapes; names are escaped
 
     def series(items: Any) -> Markup:
         """Record texts in a row: sentences follow one another (「…。…。」), other items take 「、」 between
@@ -353,6 +394,7 @@ def environment(folder: Path, plan: Plan) -> jinja2.Environment:
         prose=prose,
         inline=lambda text: prose(text, inline=True),
         series=series,
+        name=lambda record_id: name_of(plan.records[record_id]) if record_id in plan.records else record_id,
         number=format_value,
         interval=interval,
         label=lambda value, vocabulary: plan.corpus.label(vocabulary, value),
