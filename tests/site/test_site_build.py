@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import re
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
@@ -151,6 +152,17 @@ def test_exports(built, corpus):
         assert (built / path).read_bytes()[:2] == b"PK", path
     assert (built / "data" / "schemas" / "casestudy.schema.json").is_file()
     assert "checklist.csv" in {Path(u).name for _, u in read(built, "checklist").links}
+
+
+def test_no_table_is_left_as_markdown(built):
+    """A template that loses the blank line before a table prints its rows as one paragraph of pipes."""
+    stuck = [page.relative_to(built).as_posix() for page in html_pages(built)
+             if re.search(r"<p>[^<]*\|\s*:?-{3,}", page.read_text(encoding="utf-8"))]
+    assert not stuck, stuck
+    data = scan((built / "data" / "index.html").read_text(encoding="utf-8"))
+    linked = {Path(unquote(urlsplit(u).path)).name for tag, u in data.links if tag == "a"}
+    assert any(tag == "table" for tag, _ in data.tags)
+    assert {"self-assessment.xlsx", "rules-template.docx", "checklist.csv"} <= linked
 
 
 def test_search_index_written(built):
