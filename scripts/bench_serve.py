@@ -34,7 +34,17 @@ import yaml
 
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent
+sys.path.insert(0, str(HERE))
+
+import bench_machine  # noqa: E402
+
 COPY = ["content", "casestudies", "templates", "overrides", "src", "mkdocs.yml"]
+
+
+#: What the server prints when live reload fires: MkDocs' own line, or casebook serve's shortened log in
+#: either language (messages/interface.yaml serve-reloaded); waiting for the English line alone made every
+#: edit time out once casebook serve began translating its log.
+RELOADED = ("Reloading browsers", "ブラウザを再読み込みしました", "browser reloaded")
 
 
 def free_port() -> int:
@@ -84,13 +94,14 @@ class Log:
                 self.lines.append((time.perf_counter(), line.rstrip("\n")))
                 self.cond.notify_all()
 
-    def wait_for(self, text: str, after: float, timeout: float) -> float | None:
-        """Arrival time of the first line containing ``text`` that came after ``after``."""
+    def wait_for(self, text: str | tuple[str, ...], after: float, timeout: float) -> float | None:
+        """Arrival time of the first line containing ``text`` (or one of several) that came after ``after``."""
+        texts = (text,) if isinstance(text, str) else text
         deadline = time.monotonic() + timeout
         with self.cond:
             while True:
                 for t, line in self.lines:
-                    if t >= after and text in line:
+                    if t >= after and any(x in line for x in texts):
                         return t
                 left = deadline - time.monotonic()
                 if left <= 0:
@@ -146,12 +157,13 @@ def bench(root: Path, edits: int, log=print, startup_timeout: float = 600, pytho
                         page = time.perf_counter() - saved
                         break
                     time.sleep(0.02)
-                reloaded = server_log.wait_for("Reloading browsers", saved, 120)
+                reloaded = server_log.wait_for(RELOADED, saved, 120)
                 if page is None or reloaded is None:
                     raise SystemExit(f"edit {i + 1}: the page did not show the new title:\n{server_log.tail()}")
                 page_times.append(page)
                 reload_times.append(reloaded - saved)
-                log(f"  edit {i + 1}/{edits}: page {page:.2f} s, reload {reloaded - saved:.2f} s")
+                log(f"  edit {i + 1}/{edits}: page {page:.2f} s, reload {reloaded - saved:.2f} s  "
+                    f"[{bench_machine.text()}]")
                 time.sleep(0.5)
             built = [line for _, line in server_log.lines if "Documentation built in" in line]
         finally:
