@@ -38,3 +38,10 @@ def test_shipped_glossary_page_has_an_index_and_every_term_once():
     assert all(f"(#{anchor})" in index for _label, anchor in rows)
     terms = re.findall(r"^### .* \{#([A-Za-z0-9-]+)\}$", text, re.M)
     assert sorted(terms) == sorted(g.id for g in corpus.glossary)
+
+
+def test_katakana_terms_sort_among_the_readings():
+    from casebook.site.kana import sort_key
+
+    words = ["おんど", "エージェント", "いたく", "カナリア", "かじょう"]
+    assert sorted(words, key=sort_key) == ["いたく", "エージェント", "おんど", "かじょう", "カナリア"]

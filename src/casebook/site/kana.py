@@ -30,6 +30,13 @@ def first_kana(text: str) -> str:
     return ch
 
 
+def sort_key(text: str) -> str:
+    """A term's place in 五十音 order: katakana read as hiragana, so エージェント sorts among the え words
+    rather than after every hiragana reading."""
+    folded = unicodedata.normalize("NFKC", text.strip())
+    return "".join(chr(ord(ch) - 0x60) if "ァ" <= ch <= "ヶ" else ch for ch in folded)
+
+
 def row_of(reading: str) -> tuple[str, str]:
     ch = first_kana(reading)
     for label, anchor, chars in ROWS:

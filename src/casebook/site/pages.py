@@ -31,7 +31,7 @@ from . import links as L
 from .adoption import CheckRow, check_rows
 from .exports import REGISTRY
 from .fragments import Fragments
-from .kana import kana_rows
+from .kana import kana_rows, sort_key
 from .links import Linkable, Links, item_anchor, label_of, path_of
 from .markup import (
     anchor,
@@ -242,7 +242,7 @@ class SiteRenderer:
         out.append(self.page("schema.md.j2", L.SCHEMA, None, schemas=schema_reference()))
         out.append(self.page("messages.md.j2", L.MESSAGES, None, groups=diagnostic_listing()))
         out.append(self.page("glossary.md.j2", L.GLOSSARY, _catalog_file(catalog, "glossary"),
-                             terms=sorted(c.glossary, key=lambda g: g.reading or g.term.ja)))
+                             terms=sorted(c.glossary, key=lambda g: sort_key(g.reading or g.term.ja))))
         out.append(self.page("scoring.md.j2", L.SCORING, _catalog_file(catalog, "scoring"),
                              [m.id for m in c.metrics.values()], scoring=c.scoring,
                              scales=[(s, [(lv, self.wording_label(lv.wording)) for lv in s.levels])
