@@ -59,7 +59,12 @@ def _header(ws: Worksheet, labels: list[str], widths: list[int]) -> None:
     ws.freeze_panes = "A2"
     ws.auto_filter.ref = f"A1:{get_column_letter(len(labels))}{max(ws.max_row, 2)}"
     ws.print_title_rows = "1:1"
-    ws.page_setup.orientation = "landscape"
+    _print_a4(ws, "landscape")
+
+
+def _print_a4(ws: Worksheet, orientation: str) -> None:
+    """Printed on A4, every column on the page (as many pages down as needed)."""
+    ws.page_setup.orientation = orientation
     ws.page_setup.paperSize = ws.PAPERSIZE_A4
     ws.page_setup.fitToWidth = 1
     ws.page_setup.fitToHeight = 0
@@ -79,6 +84,7 @@ def workbook(corpus: Corpus) -> bytes:
     how.title = sheets["howto"]
     how.column_dimensions["A"].width = 14
     how.column_dimensions["B"].width = 100
+    _print_a4(how, "portrait")  # LibreOffice cut the sheet into strips at the page edge without it
     how["A1"] = msg["howto"]["title"]
     how["A1"].font = Font(bold=True, size=14)
     how["A2"] = pub.title.ja
