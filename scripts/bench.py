@@ -198,7 +198,8 @@ def rows(res: dict, quick: bool) -> list[tuple[str, ...]]:
     for v in res.get("validate", []):
         m = v["median"]
         before = (f"; before {m['before']:.2f} s = {v['before_per_floor2']:.2f}× floor, after/before "
-                  f"{v['after_per_before']:.2f}×" if "before" in m else "")
+                  f"{v['after_per_before']:.2f}× (CPU {v['after_per_before_cpu']:.2f}×)" if "before" in m else "")
+        before = f"; CPU {v['cli_cpu_per_floor_cpu']:.2f}× the floor's CPU" + before
         out.append((f"validate CLI, {v['corpus']} N={v['n']} ({v['files']} files, {v['mb']:.0f} MB)",
                     f"{m['cli']:.2f} s", f"{v['cli_per_floor2']:.2f}× libyaml floor ×2 procs ({m['floor2']:.2f} s; "
                     f"×1 {m['floor1']:.2f} s){before}", "< 2 s", verdict(m["cli"] < 2), _short(v["state"])))

@@ -12,6 +12,9 @@ interleaved in every run (floor, floor, CLI, [baseline CLI]), medians of ``--run
              discovery, every check, the report) — wall time;
 - before   — with ``--baseline REF``, the same CLI with the code of git ``REF`` (``bench.checkout_src``).
 
+Each is timed as wall time and as CPU seconds of all its processes (the CLI's workers included): on a
+shared machine the wall time moves with other people's load, the CPU seconds much less.
+
 Prints each figure with the machine state, and CLI / floor ratios. Asserts nothing.
 
     .venv/bin/python scripts/bench_validate.py                     # N = 1000, 3 runs, both corpora
@@ -25,6 +28,7 @@ import argparse
 import json
 import multiprocessing
 import os
+import resource
 import shutil
 import statistics
 import subprocess
@@ -57,31 +61,38 @@ def _compose(path: str) -> int:
     return 0 if node is None else len(node.value)
 
 
-def floor(files: list[Path], procs: int) -> float:
-    """Seconds for libyaml to compose every file, in ``procs`` processes (pool start-up included)."""
+def _children_cpu() -> float:
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)  # every waited-for descendant, workers included
+    return usage.ru_utime + usage.ru_stime
+
+
+def floor(files: list[Path], procs: int) -> tuple[float, float]:
+    """Wall seconds for libyaml to compose every file in ``procs`` processes (pool start-up included), and
+    the CPU seconds they used (all processes)."""
     names = [str(p) for p in files]
-    start = time.perf_counter()
+    start, cpu = time.perf_counter(), time.process_time() + _children_cpu()
     if procs == 1:
         for name in names:
             _compose(name)
     else:
         with multiprocessing.get_context("fork").Pool(procs) as pool:
             pool.map(_compose, names, chunksize=max(1, len(names) // (procs * 4)))
-    return time.perf_counter() - start
+    return time.perf_counter() - start, time.process_time() + _children_cpu() - cpu
 
 
-def cli(root: Path, pythonpath: Path | None = None) -> tuple[float, str]:
-    """Wall seconds of ``casebook validate`` in ``root`` (a fresh process) and its last output line."""
+def cli(root: Path, pythonpath: Path | None = None) -> tuple[float, float, str]:
+    """Wall and CPU seconds (the process and its workers) of ``casebook validate`` in ``root`` (a fresh
+    process), and its last output line."""
     env = dict(os.environ, NO_MKDOCS_2_WARNING="1", LANG="C.UTF-8", LC_ALL="C.UTF-8")
     if pythonpath is not None:
         env["PYTHONPATH"] = str(pythonpath)
     cmd = [sys.executable, "-c", "import sys; from casebook.cli import main; sys.exit(main())", "validate",
            "--lang", "en"]
-    start = time.perf_counter()
+    start, cpu = time.perf_counter(), _children_cpu()
     proc = subprocess.run(cmd, cwd=root, env=env, capture_output=True, text=True)
-    elapsed = time.perf_counter() - start
+    elapsed, used = time.perf_counter() - start, _children_cpu() - cpu
     last = (proc.stdout + proc.stderr).strip().splitlines()[-1:] or ["(no output)"]
-    return elapsed, last[0]
+    return elapsed, used, last[0]
 
 
 def make(corpus: str, n: int, out: Path) -> Path:
@@ -92,25 +103,36 @@ def bench(root: Path, runs: int, baseline: Path | None = None, log=print) -> dic
     files = yaml_files(root)
     size = sum(p.stat().st_size for p in files)
     times: dict[str, list[float]] = {"floor1": [], "floor2": [], "cli": [], "before": []}
+    cpu: dict[str, list[float]] = {k: [] for k in times}
     states, outputs = [], {}
+
+    def record(key: str, wall: float, used: float) -> None:
+        times[key].append(wall)
+        cpu[key].append(used)
+
     for i in range(runs):
         states.append(bench_machine.state())
-        times["floor1"].append(floor(files, 1))
-        times["floor2"].append(floor(files, 2))
-        t, outputs["cli"] = cli(root)
-        times["cli"].append(t)
+        record("floor1", *floor(files, 1))
+        record("floor2", *floor(files, 2))
+        *measured, outputs["cli"] = cli(root)
+        record("cli", *measured)
         if baseline is not None:
-            t, outputs["before"] = cli(root, baseline)
-            times["before"].append(t)
-        log(f"  run {i + 1}/{runs}: " + ", ".join(f"{k} {v[-1]:.2f} s" for k, v in times.items() if v)
+            *measured, outputs["before"] = cli(root, baseline)
+            record("before", *measured)
+        log(f"  run {i + 1}/{runs}: " + ", ".join(f"{k} {v[-1]:.2f} s (CPU {cpu[k][-1]:.2f} s)"
+                                                  for k, v in times.items() if v)
             + f"  [{bench_machine.text(states[-1])}]")
     med = {k: statistics.median(v) for k, v in times.items() if v}
+    med_cpu = {k: statistics.median(v) for k, v in cpu.items() if v}
     out = {"files": len(files), "mb": size / 1e6, "runs": times, "median": med, "outputs": outputs,
+           "cpu_runs": cpu, "cpu_median": med_cpu, "cli_cpu_per_floor_cpu": med_cpu["cli"] / med_cpu["floor1"],
            "state": bench_machine.merged(states),
            "cli_per_floor1": med["cli"] / med["floor1"], "cli_per_floor2": med["cli"] / med["floor2"]}
     if "before" in med:
         out["before_per_floor2"] = med["before"] / med["floor2"]
         out["after_per_before"] = med["cli"] / med["before"]
+        out["after_per_before_cpu"] = med_cpu["cli"] / med_cpu["before"]
+        out["before_cpu_per_floor_cpu"] = med_cpu["before"] / med_cpu["floor1"]
     return out
 
 
@@ -120,10 +142,14 @@ def report(corpus: str, n: int, r: dict) -> str:
              f"interleaved runs [{bench_machine.text(r['state'])}]",
              f"  floor (libyaml compose): 1 process {m['floor1']:.2f} s, 2 processes {m['floor2']:.2f} s",
              f"  casebook validate (CLI wall): {m['cli']:.2f} s = {r['cli_per_floor2']:.2f}× floor×2 "
-             f"({r['cli_per_floor1']:.2f}× floor×1) — {r['outputs']['cli']}"]
+             f"({r['cli_per_floor1']:.2f}× floor×1) — {r['outputs']['cli']}",
+             f"  CPU seconds (all processes, less sensitive to the load): floor {r['cpu_median']['floor1']:.2f} s, "
+             f"casebook validate {r['cpu_median']['cli']:.2f} s = {r['cli_cpu_per_floor_cpu']:.2f}× floor"]
     if "before" in m:
         lines.append(f"  before (baseline code): {m['before']:.2f} s = {r['before_per_floor2']:.2f}× floor×2; "
                      f"after/before {r['after_per_before']:.2f}× — {r['outputs']['before']}")
+        lines.append(f"  before, CPU: {r['cpu_median']['before']:.2f} s = {r['before_cpu_per_floor_cpu']:.2f}× floor; "
+                     f"after/before {r['after_per_before_cpu']:.2f}×")
     return "\n".join(lines)
 
 
