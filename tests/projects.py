@@ -9,6 +9,7 @@
 from __future__ import annotations
 
 import shutil
+import subprocess
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[1]
@@ -38,3 +39,12 @@ def shipped_copy(dest: Path) -> Path:
         else:
             shutil.copy2(src, dest / name)
     return dest
+
+
+def tag_first_edition(root: Path, tag: str = "v1.0") -> None:
+    """Make ``root`` a git repository whose one commit, tagged ``tag``, is the edition the tests change next
+    (the 新旧対照表 and changelog compare the work tree with that ref)."""
+    env = {"GIT_AUTHOR_NAME": "t", "GIT_AUTHOR_EMAIL": "t@example.org", "GIT_COMMITTER_NAME": "t",
+           "GIT_COMMITTER_EMAIL": "t@example.org", "HOME": str(root), "PATH": "/usr/bin:/bin"}
+    for args in (["init", "-q"], ["add", "-A"], ["commit", "-qm", "edition 1.0"], ["tag", tag]):
+        subprocess.run(["git", "-C", str(root), *args], check=True, capture_output=True, env=env)

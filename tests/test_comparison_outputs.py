@@ -20,17 +20,12 @@ from casebook.report import render_report
 from casebook.site.comparisondoc import comparison_docx
 from casebook.site.exports import REGISTRY
 from casebook.validate import validate
-from projects import CORPUS
+from projects import CORPUS, tag_first_edition
 
 OLD = "顧客向けの生成AIサービスに適用する。"
 NEW = "顧客向けの生成AIサービス全般に適用する。"
 SOFFICE = shutil.which("soffice")
 
-
-def _git(root: Path, *args: str) -> None:
-    subprocess.run(["git", "-C", str(root), *args], check=True, capture_output=True,
-                   env={"GIT_AUTHOR_NAME": "t", "GIT_AUTHOR_EMAIL": "t@example.org", "GIT_COMMITTER_NAME": "t",
-                        "GIT_COMMITTER_EMAIL": "t@example.org", "HOME": str(root), "PATH": "/usr/bin:/bin"})
 
 
 def _project(dest: Path) -> Path:
@@ -44,10 +39,7 @@ def _project(dest: Path) -> Path:
 @pytest.fixture(scope="module")
 def two_editions(tmp_path_factory) -> Path:
     root = _project(tmp_path_factory.mktemp("editions") / "project")
-    _git(root, "init", "-q")
-    _git(root, "add", "-A")
-    _git(root, "commit", "-qm", "edition 1.0")
-    _git(root, "tag", "v1.0")
+    tag_first_edition(root)
     policy = root / "content" / "catalog" / "policy.yaml"
     text = policy.read_text(encoding="utf-8")
     assert OLD in text

@@ -3,14 +3,13 @@
 from __future__ import annotations
 
 import re
-import subprocess
-from pathlib import Path
 
 import pytest
 
 from casebook.comparison import char_diff, rows
 from casebook.diff import diff_against_ref
 from casebook.mkdocs_build import build_site
+from projects import tag_first_edition
 
 from .project import make_project
 
@@ -27,20 +26,12 @@ def test_char_diff_marks_only_the_changed_characters():
     assert added == (added[0],) and added[0].changed and gone == ()
 
 
-def _git(root: Path, *args: str) -> None:
-    subprocess.run(["git", "-C", str(root), *args], check=True, capture_output=True,
-                   env={"GIT_AUTHOR_NAME": "t", "GIT_AUTHOR_EMAIL": "t@example.org", "GIT_COMMITTER_NAME": "t",
-                        "GIT_COMMITTER_EMAIL": "t@example.org", "HOME": str(root), "PATH": "/usr/bin:/bin"})
-
 
 @pytest.fixture(scope="module")
 def two_editions(tmp_path_factory):
     """A repository whose first commit is edition 1.0 (tag v1.0) and whose work tree is edition 1.1."""
     root = make_project(tmp_path_factory.mktemp("editions") / "project")
-    _git(root, "init", "-q")
-    _git(root, "add", "-A")
-    _git(root, "commit", "-qm", "edition 1.0")
-    _git(root, "tag", "v1.0")
+    tag_first_edition(root)
     policy = root / "content" / "catalog" / "policy.yaml"
     text = policy.read_text(encoding="utf-8")
     assert OLD in text
